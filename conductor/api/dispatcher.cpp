@@ -1,0 +1,129 @@
+#include "conductor/api/dispatcher.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <exception>
+
+#include "common/errors.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/strings.h"
+
+namespace ingot::api {
+namespace {
+
+const char* reason_phrase(int status) {
+    switch (status) {
+        case 400: return "Bad Request";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 406: return "Not Acceptable";
+        case 409: return "Conflict";
+        case 413: return "Request Entity Too Large";
+        case 503: return "Service Unavailable";
+        default: return "Internal Server Error";
+    }
+}
+
+// Errors raised before a controller runs (unknown path, wrong method,
+// unsupported version) come from the web framework in Ironic and have the
+// webob shape {"code", "title", "description"} inside error_message.
+std::string protocol_error_body(int status, const std::string& description) {
+    std::string inner = "{\"code\": " + std::to_string(status) + ", \"title\": " +
+                        nlohmann::json(reason_phrase(status)).dump() +
+                        ", \"description\": " + nlohmann::json(description).dump() + "}";
+    return nlohmann::json{{"error_message", inner}}.dump();
+}
+
+Response json_error(int status, std::string body) {
+    Response r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+}
+
+void add_version_headers(Response& r, const Version* negotiated) {
+    r.headers.emplace_back("X-OpenStack-Ironic-API-Minimum-Version", kMinVersion.str());
+    r.headers.emplace_back("X-OpenStack-Ironic-API-Maximum-Version", kMaxVersion.str());
+    if (negotiated) r.headers.emplace_back("X-OpenStack-Ironic-API-Version", negotiated->str());
+}
+
+}  // namespace
+
+std::string fault_body(int status, const std::string& message) {
+    std::string inner = std::string("{\"faultcode\": \"") + (status >= 500 ? "Server" : "Client") +
+                        "\", \"faultstring\": " + nlohmann::json(message).dump() + ", \"debuginfo\": null}";
+    return nlohmann::json{{"error_message", inner}}.dump();
+}
+
+Dispatcher::Dispatcher(Router router, size_t max_body_bytes)
+    : router_(std::move(router)), max_body_bytes_(max_body_bytes) {}
+
+Response Dispatcher::route(Request& request) const {
+    Router::Match m;
+    try {
+        m = router_.match(request.method, request.path);
+    } catch (const Error& e) {
+        return json_error(e.http_status(), fault_body(e.http_status(), e.what()));
+    }
+    if (!m.handler) {
+        if (!m.allowed.empty()) {
+            Response r = json_error(405, protocol_error_body(405, ""));
+            r.headers.emplace_back("Allow", join(m.allowed, ", "));
+            return r;
+        }
+        return json_error(404, protocol_error_body(404, "The resource could not be found."));
+    }
+    request.params = std::move(m.params);
+    const bool versioned = starts_with(request.path, "/v1");
+    if (versioned) {
+        try {
+            request.version = negotiate_version(request.header("x-openstack-ironic-api-version"),
+                                                request.header("openstack-api-version"));
+        } catch (const NotAcceptable& e) {
+            Response r = json_error(406, protocol_error_body(406, e.what()));
+            add_version_headers(r, nullptr);
+            return r;
+        }
+    }
+    Response r;
+    try {
+        if (request.body.size() > max_body_bytes_) {
+            throw PayloadTooLarge("Request is too large: " + std::to_string(request.body.size()) +
+                                  " bytes, the limit is " + std::to_string(max_body_bytes_) + " bytes.");
+        }
+        r = (*m.handler)(request);
+    } catch (const Error& e) {
+        r = json_error(e.http_status(), fault_body(e.http_status(), e.what()));
+        if (e.http_status() >= 500)
+            log::error("api.error", {{"request_id", request.request_id}, {"error", e.what()}});
+    } catch (const nlohmann::json::exception& e) {
+        // A controller read a field with the wrong JSON type.
+        r = json_error(400, fault_body(400, std::string("Invalid input: ") + e.what()));
+    } catch (const std::exception& e) {
+        log::error("api.unhandled", {{"request_id", request.request_id}, {"error", e.what()}});
+        r = json_error(500, fault_body(500, "An internal error occurred; see the conductor log, request " +
+                                                request.request_id + "."));
+    }
+    if (versioned) add_version_headers(r, &request.version);
+    return r;
+}
+
+Response Dispatcher::handle(Request& request) const {
+    auto started = std::chrono::steady_clock::now();
+    request.request_id = "req-" + generate_uuid();
+    Response r = route(request);
+    r.headers.emplace_back("OpenStack-Request-Id", request.request_id);
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    if (log::enabled(log::Level::info)) {
+        log::info("api.request", {{"request_id", request.request_id},
+                                  {"method", request.method},
+                                  {"path", request.path},
+                                  {"status", std::to_string(r.status)},
+                                  {"duration_ms", std::to_string(micros.count() / 1000.0)}});
+    }
+    return r;
+}
+
+}  // namespace ingot::api

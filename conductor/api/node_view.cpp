@@ -1,0 +1,83 @@
+#include "conductor/api/node_view.h"
+
+#include <algorithm>
+
+#include "common/errors.h"
+#include "common/secrets.h"
+#include "common/strings.h"
+#include "conductor/api/node_fields.h"
+
+namespace ingot::api {
+
+json node_conductor(const conductor::Context& ctx, const db::Record& node) {
+    const auto& enabled = ctx.enabled_hardware_types;
+    const std::string driver = node.value("driver", std::string());
+    bool served = std::find(enabled.begin(), enabled.end(), driver) != enabled.end() &&
+                  to_lower(node.value("conductor_group", std::string())) == to_lower(ctx.conductor_group);
+    return served ? json(ctx.hostname) : json(nullptr);
+}
+
+void check_node_fields(const Request& req, const std::vector<std::string>& fields) {
+    if (!req.version.at_least(8)) throw NotAcceptable("Request not acceptable.");
+    std::vector<std::string> unknown;
+    for (const auto& f : fields) {
+        const FieldSpec* spec = find_node_field(f);
+        if (!spec) {
+            unknown.push_back(f);
+            continue;
+        }
+        if (!req.version.at_least(spec->since)) throw NotAcceptable("Request not acceptable.");
+    }
+    if (!unknown.empty())
+        throw InvalidInput("Field(s) \"" + join(unknown, ", ") + "\" are not valid");
+}
+
+std::vector<std::string> node_columns_for(const std::vector<std::string>& fields) {
+    std::vector<std::string> cols = {"uuid"};
+    auto add = [&](const std::string& c) {
+        if (std::find(cols.begin(), cols.end(), c) == cols.end()) cols.push_back(c);
+    };
+    for (const auto& f : fields) {
+        if (f == "conductor") {
+            add("driver");
+            add("conductor_group");
+        } else {
+            add(f);
+        }
+    }
+    return cols;
+}
+
+json node_view(const conductor::Context& ctx, const Request& req, const db::Record& node,
+               const NodeViewOptions& options) {
+    json out = json::object();
+    auto include = [&](const FieldSpec& f) {
+        if (!req.version.at_least(f.since)) return false;
+        if (!options.fields) return true;
+        return std::find(options.fields->begin(), options.fields->end(), f.name) != options.fields->end();
+    };
+    for (const auto& f : node_fields()) {
+        if (!include(f)) continue;
+        if (f.name == "conductor") {
+            out["conductor"] = node_conductor(ctx, node);
+        } else {
+            out[f.name] = node.value(f.name, json());
+        }
+    }
+    // Secrets never leave the conductor.
+    for (const char* key : {"driver_info", "instance_info", "driver_internal_info"})
+        if (out.contains(key)) mask_secrets(out[key]);
+
+    const std::string base = base_url(ctx, req);
+    const std::string uuid = node.at("uuid").get<std::string>();
+    out["links"] = links(base, "nodes/" + uuid);
+    if (options.sub_resource_links && !options.fields) {
+        out["ports"] = links(base, "nodes/" + uuid + "/ports");
+        if (req.version.at_least(14)) out["states"] = links(base, "nodes/" + uuid + "/states");
+        if (req.version.at_least(24)) out["portgroups"] = links(base, "nodes/" + uuid + "/portgroups");
+        if (req.version.at_least(32)) out["volume"] = links(base, "nodes/" + uuid + "/volume");
+    }
+    return out;
+}
+
+}  // namespace ingot::api

@@ -1,0 +1,31 @@
+// A node record as the API shows it at the request's microversion.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conductor/api/common.h"
+#include "db/store.h"
+
+namespace ingot::api {
+
+struct NodeViewOptions {
+    std::optional<std::vector<std::string>> fields;  // only these (plus links); none: every visible field
+    bool sub_resource_links = true;                  // ports/states/portgroups/volume links
+};
+
+json node_view(const conductor::Context& ctx, const Request& req, const db::Record& node,
+               const NodeViewOptions& options);
+
+// Checks a `fields=` list against the node's fields at the request's
+// version: unknown names are 400, names newer than the version 406.
+void check_node_fields(const Request& req, const std::vector<std::string>& fields);
+
+// The table columns needed to render `fields` (computed fields need others).
+std::vector<std::string> node_columns_for(const std::vector<std::string>& fields);
+
+// The `conductor` field: this conductor when it serves the node's group.
+json node_conductor(const conductor::Context& ctx, const db::Record& node);
+
+}  // namespace ingot::api

@@ -1,0 +1,122 @@
+#include "conductor/api/server.h"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include "common/errors.h"
+#include "common/log.h"
+#include "common/strings.h"
+#include "conductor/api/dispatcher.h"
+
+namespace ingot::api {
+namespace {
+
+using namespace Pistache;
+
+std::string decode_query_component(const std::string& raw) {
+    // Form encoding: '+' is a space (python-requests sends spaces this way).
+    std::string plus = raw;
+    std::replace(plus.begin(), plus.end(), '+', ' ');
+    std::string out;
+    if (!percent_decode(plus, out)) throw InvalidInput("Invalid percent-encoding in query string: " + raw);
+    return out;
+}
+
+class PistacheHandler : public Http::Handler {
+public:
+    HTTP_PROTOTYPE(PistacheHandler)
+
+    explicit PistacheHandler(const Dispatcher* dispatcher) : dispatcher_(dispatcher) {}
+
+    void onRequest(const Http::Request& req, Http::ResponseWriter writer) override {
+        Request r;
+        r.method = Http::methodString(req.method());
+        r.path = req.resource();
+        r.body = req.body();
+        for (const auto& [name, header] : req.headers().rawList())
+            r.headers[to_lower(name)] = header.value();
+        for (const auto& header : req.headers().list()) {
+            std::ostringstream value;
+            header->write(value);
+            r.headers[to_lower(header->name())] = value.str();
+        }
+        std::string host = r.header("host").value_or(local_address_);
+        r.base_url = "http://" + host;
+        bool bad_query = false;
+        try {
+            const auto& query = req.query();
+            for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it)
+                r.query.emplace_back(decode_query_component(it->first), decode_query_component(it->second));
+        } catch (const Error&) {
+            bad_query = true;
+        }
+        Response resp;
+        if (bad_query) {
+            resp.status = 400;
+            resp.body = fault_body(400, "Invalid percent-encoding in the query string.");
+        } else {
+            resp = dispatcher_->handle(r);
+        }
+        for (const auto& [name, value] : resp.headers)
+            writer.headers().addRaw(Http::Header::Raw(name, value));
+        auto code = static_cast<Http::Code>(resp.status);
+        if (resp.body.empty()) {
+            writer.send(code);
+        } else {
+            writer.send(code, resp.body, MIME(Application, Json));
+        }
+    }
+
+    std::string local_address_ = "127.0.0.1";
+
+private:
+    const Dispatcher* dispatcher_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+    const Dispatcher& dispatcher;
+    ServerOptions options;
+    std::unique_ptr<Http::Endpoint> endpoint;
+};
+
+Server::Server(const Dispatcher& dispatcher, ServerOptions options)
+    : impl_(new Impl{dispatcher, std::move(options), nullptr}) {}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+    Address addr(impl_->options.host, Port(impl_->options.port));
+    impl_->endpoint = std::make_unique<Http::Endpoint>(addr);
+    auto opts = Http::Endpoint::options()
+                    .threads(impl_->options.threads)
+                    .threadsName("ingot-api")
+                    .flags(Tcp::Options::ReuseAddr | Tcp::Options::NoDelay)
+                    .backlog(1024)
+                    // Headers plus body; the dispatcher enforces the body
+                    // limit itself so that clients get Ironic's error body.
+                    .maxRequestSize(impl_->options.max_request_bytes * 2 + 65536)
+                    .maxResponseSize(64 << 20);
+    impl_->endpoint->init(opts);
+    auto handler = std::make_shared<PistacheHandler>(&impl_->dispatcher);
+    handler->local_address_ = impl_->options.host + ":" + std::to_string(impl_->options.port);
+    impl_->endpoint->setHandler(handler);
+    impl_->endpoint->serveThreaded();
+    log::info("api.listening", {{"host", impl_->options.host}, {"port", std::to_string(port())}});
+}
+
+uint16_t Server::port() const { return impl_->endpoint ? static_cast<uint16_t>(impl_->endpoint->getPort()) : 0; }
+
+void Server::stop() {
+    if (impl_ && impl_->endpoint) {
+        impl_->endpoint->shutdown();
+        impl_->endpoint.reset();
+    }
+}
+
+}  // namespace ingot::api

@@ -1,0 +1,88 @@
+// ingot-conductor: loads the configuration, opens (and migrates) the
+// database, registers this conductor and serves the REST API until SIGTERM
+// or SIGINT.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <pthread.h>
+
+#include "common/errors.h"
+#include "common/log.h"
+#include "conductor/api/controllers.h"
+#include "conductor/api/dispatcher.h"
+#include "conductor/api/server.h"
+#include "conductor/conductor_registration.h"
+#include "conductor/context.h"
+#include "conductor/options.h"
+
+using namespace ingot;
+
+int main(int argc, char** argv) {
+    CLI::App app{"ingot-conductor: Ironic-compatible bare-metal provisioning service"};
+    std::string config_file;
+    bool upgrade_db = false, print_sample = false;
+    app.add_option("--config-file", config_file, "INI configuration file (see etc/ingot.conf.sample)");
+    app.add_flag("--upgrade-db", upgrade_db, "Apply database migrations and exit");
+    app.add_flag("--print-sample-config", print_sample, "Print a sample configuration with every option and exit");
+    app.set_version_flag("--version", "ingot-conductor 0.1.0");
+    CLI11_PARSE(app, argc, argv);
+
+    if (print_sample) {
+        std::cout << config::render_sample(conductor::conductor_options(), "ingot-conductor configuration");
+        return 0;
+    }
+
+    std::unique_ptr<conductor::Context> ctx;
+    try {
+        config::Config cfg(conductor::conductor_options());
+        if (!config_file.empty()) cfg.load_file(config_file);
+        log::set_level(log::parse_level(cfg.get_string("DEFAULT", "log_level")));
+        if (!cfg.get_string("DEFAULT", "log_file").empty()) log::set_file(cfg.get_string("DEFAULT", "log_file"));
+        ctx = conductor::make_context(std::move(cfg), /*migrate=*/true);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ingot-conductor: %s\n", e.what());
+        return 2;
+    }
+    if (upgrade_db) {
+        std::printf("database %s is at the latest schema\n", ctx->database->path().c_str());
+        return 0;
+    }
+
+    // Block the signals before any thread starts so that every thread
+    // inherits the mask and only sigwait below sees them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    try {
+        conductor::register_conductor(*ctx);
+        api::Dispatcher dispatcher(api::make_router(*ctx),
+                                   static_cast<size_t>(ctx->config.get_int("api", "max_request_body_size")));
+        api::ServerOptions opts;
+        opts.host = ctx->config.get_string("api", "host_ip");
+        opts.port = static_cast<uint16_t>(ctx->config.get_int("api", "port"));
+        opts.threads = static_cast<int>(ctx->config.get_int("api", "api_workers"));
+        opts.max_request_bytes = static_cast<size_t>(ctx->config.get_int("api", "max_request_body_size"));
+        api::Server server(dispatcher, opts);
+        server.start();
+        log::info("conductor.started", {{"host", ctx->hostname},
+                                        {"api", opts.host + ":" + std::to_string(server.port())},
+                                        {"database", ctx->database->path()}});
+        int sig = 0;
+        sigwait(&signals, &sig);
+        log::info("conductor.stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+        server.stop();
+        conductor::unregister_conductor(*ctx);
+    } catch (const std::exception& e) {
+        log::error("conductor.failed", {{"error", e.what()}});
+        std::fprintf(stderr, "ingot-conductor: %s\n", e.what());
+        return 1;
+    }
+    log::info("conductor.stopped");
+    return 0;
+}

@@ -1,0 +1,45 @@
+#include "conductor/options.h"
+
+namespace ingot::conductor {
+
+using config::OptionSpec;
+using config::Type;
+
+const std::vector<OptionSpec>& conductor_options() {
+    static const std::vector<OptionSpec> specs = {
+        {"DEFAULT", "host", Type::string, "",
+         "Name of this conductor, shown in the API's `conductor` fields and used in node\n"
+         "reservations. Empty means the machine's hostname."},
+        {"DEFAULT", "state_path", Type::string, "state",
+         "Directory for the conductor's state (relative paths are relative to the\n"
+         "working directory)."},
+        {"DEFAULT", "log_level", Type::choice, "info", "Lowest level that is logged.", {"debug", "info", "warning", "error"}},
+        {"DEFAULT", "log_file", Type::string, "", "Append logs to this file instead of standard error."},
+        {"DEFAULT", "auth_strategy", Type::choice, "noauth",
+         "Authentication of API requests. Only noauth is implemented: bind the API to\n"
+         "a trusted address.",
+         {"noauth"}},
+        {"DEFAULT", "enabled_hardware_types", Type::list, "fake-hardware,ipmi",
+         "Hardware types (the `driver` of a node) this conductor serves."},
+        {"api", "host_ip", Type::string, "127.0.0.1", "Address the REST API listens on."},
+        {"api", "port", Type::integer, "6385", "Port the REST API listens on.", {}, 0, 65535},
+        {"api", "api_workers", Type::integer, "2",
+         "Threads serving HTTP connections. Each runs only short, non-blocking work.", {}, 1, 64},
+        {"api", "max_limit", Type::integer, "1000",
+         "Most items a collection returns in one response (larger `limit`s are capped).", {}, 1, 100000},
+        {"api", "max_request_body_size", Type::integer, "1048576",
+         "Largest request body accepted, in bytes; larger ones get 413.", {}, 1024, 1 << 30},
+        {"api", "public_endpoint", Type::string, "",
+         "Base URL used in links (e.g. https://ingot.example.com:6385). Empty: taken\n"
+         "from the request's Host header."},
+        {"database", "connection", Type::string, "sqlite:///state/ingot.sqlite",
+         "The SQLite database: sqlite:///relative/path or sqlite:////absolute/path."},
+        {"conductor", "conductor_group", Type::string, "",
+         "The conductor group this conductor serves (nodes' `conductor_group`)."},
+        {"conductor", "allow_deleting_available_nodes", Type::boolean, "true",
+         "Whether nodes in the `available` state may be deleted."},
+    };
+    return specs;
+}
+
+}  // namespace ingot::conductor

@@ -10,9 +10,6 @@ const std::vector<OptionSpec>& conductor_options() {
         {"DEFAULT", "host", Type::string, "",
          "Name of this conductor, shown in the API's `conductor` fields and used in node\n"
          "reservations. Empty means the machine's hostname."},
-        {"DEFAULT", "state_path", Type::string, "state",
-         "Directory for the conductor's state (relative paths are relative to the\n"
-         "working directory)."},
         {"DEFAULT", "log_level", Type::choice, "info", "Lowest level that is logged.", {"debug", "info", "warning", "error"}},
         {"DEFAULT", "log_file", Type::string, "", "Append logs to this file instead of standard error."},
         {"DEFAULT", "auth_strategy", Type::choice, "noauth",

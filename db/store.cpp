@@ -21,7 +21,8 @@ std::string column_sql(const Table& t, const std::string& name) {
 
 void bind_value(SQLite::Statement& st, int index, const Column* col, const nlohmann::json& v) {
     if (v.is_null()) { st.bind(index); return; }
-    Kind kind = col ? col->kind : Kind::integer;
+    // Without a column (ids, substrings) the JSON type decides.
+    Kind kind = col ? col->kind : (v.is_number_integer() ? Kind::integer : Kind::text);
     switch (kind) {
         case Kind::json:
             st.bind(index, v.dump());

@@ -26,6 +26,23 @@ std::string decode_query_component(const std::string& raw) {
     return out;
 }
 
+// Pistache 0.0.5 writes only typed headers to the wire (raw ones are
+// dropped), so every header we send goes through this one typed class.
+class NamedHeader : public Http::Header::Header {
+public:
+    NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+    const char* name() const override { return name_.c_str(); }
+    void parse(const std::string& data) override { value_ = data; }
+    void write(std::ostream& os) const override { os << value_; }
+#ifdef SAFE_HEADER_CAST
+    uint64_t hash() const override { return std::hash<std::string>()(name_); }
+#endif
+
+private:
+    std::string name_;
+    std::string value_;
+};
+
 class PistacheHandler : public Http::Handler {
 public:
     HTTP_PROTOTYPE(PistacheHandler)
@@ -62,7 +79,7 @@ public:
             resp = dispatcher_->handle(r);
         }
         for (const auto& [name, value] : resp.headers)
-            writer.headers().addRaw(Http::Header::Raw(name, value));
+            writer.headers().add(std::make_shared<NamedHeader>(name, value));
         auto code = static_cast<Http::Code>(resp.status);
         if (resp.body.empty()) {
             writer.send(code);

@@ -1,0 +1,100 @@
+#include "tests/support/conductor_process.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace ingot::test {
+
+RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env) {
+    ProcessOptions opts;
+    opts.timeout = std::chrono::seconds(120);
+    opts.extra_env = extra_env;
+    opts.log = false;
+    auto r = run_process(argv, opts);
+    return {r.exit_code, r.out, r.err};
+}
+
+int free_port() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        close(fd);
+        throw std::runtime_error("cannot bind a free port");
+    }
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+TempDir::TempDir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "ingot-test-XXXXXX").string();
+    if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = templ;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+std::string ConductorProcess::bin_dir() { return INGOT_BIN_DIR; }
+
+namespace {
+bool port_open(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    return ok;
+}
+}  // namespace
+
+ConductorProcess::ConductorProcess(const std::string& extra_config) {
+    port_ = free_port();
+    std::string conf = dir_.path() + "/ingot.conf";
+    {
+        std::ofstream f(conf);
+        f << "[DEFAULT]\nhost = test-conductor\nlog_level = info\n"
+          << "[api]\nhost_ip = 127.0.0.1\nport = " << port_ << "\n"
+          << "[database]\nconnection = sqlite:///" << dir_.path() << "/ingot.sqlite\n"
+          << extra_config << "\n";
+    }
+    child_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{bin_dir() + "/ingot-conductor", "--config-file", conf}, dir_.path() + "/conductor.log");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!port_open(port_)) {
+        if (!child_->running()) throw std::runtime_error("ingot-conductor exited at start:\n" + log());
+        if (std::chrono::steady_clock::now() > deadline)
+            throw std::runtime_error("ingot-conductor did not listen within 20 s:\n" + log());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+ConductorProcess::~ConductorProcess() { stop(); }
+
+int ConductorProcess::stop() { return child_ ? child_->stop() : -1; }
+
+std::string ConductorProcess::log() const {
+    std::ifstream f(dir_.path() + "/conductor.log");
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+}  // namespace ingot::test

@@ -22,6 +22,13 @@ public:
     int http_status() const override { return 400; }
 };
 
+// 403: the operation is not permitted on this resource (e.g. a protected node).
+class Forbidden : public Error {
+public:
+    using Error::Error;
+    int http_status() const override { return 403; }
+};
+
 // 404: a resource does not exist (or must look as if it did not).
 class NotFound : public Error {
 public:

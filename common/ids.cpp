@@ -50,15 +50,14 @@ std::string normalize_uuid(std::string_view s) {
 }
 
 bool normalize_mac(std::string_view in, std::string& out) {
-    // Six hex octets separated by ':' or '-' (as netaddr accepts), stored as
-    // lower-case colon form.
+    // Six hex octets separated by ':' (Ironic refuses other forms), stored
+    // lower case.
     if (in.size() != 17) return false;
     out.clear();
     for (size_t i = 0; i < 17; ++i) {
         char c = in[i];
         if (i % 3 == 2) {
-            if (c != ':' && c != '-') return false;
-            if (c != in[2]) return false;  // one separator style
+            if (c != ':') return false;
             out.push_back(':');
         } else {
             if (!std::isxdigit(static_cast<unsigned char>(c))) return false;

@@ -46,19 +46,24 @@ void compose_interfaces(const Context& ctx, nlohmann::json& node, bool reset_uns
 std::vector<InterfaceCheck> validate_node(const Context& ctx, const nlohmann::json& node) {
     std::vector<InterfaceCheck> out;
     const nlohmann::json& driver_info = node.at("driver_info");
+    const std::string driver = node.at("driver").get<std::string>();
     for (const auto& kind : interfaces::interface_kinds()) {
         if (kind == "vendor") continue;  // Ironic does not validate vendor interfaces here
         InterfaceCheck check{kind, true, ""};
         const nlohmann::json& impl = node.value(kind + "_interface", nlohmann::json());
-        // Fake implementations document properties but check none, as in Ironic.
-        if (impl.is_string() && impl != "fake") {
+        const std::string name = impl.is_string() ? impl.get<std::string>() : "";
+        if (starts_with(name, "no-")) {
+            check.ok = false;
+            check.reason = "Driver " + driver + " does not support " + kind + " (disabled or not implemented).";
+        } else if (!name.empty() && name != "fake") {
+            // Fake implementations document properties but check none, as in Ironic.
             std::vector<std::string> missing;
-            for (const auto& p : interfaces::implementation_properties(kind, impl.get<std::string>()))
-                if (p.required && !driver_info.contains(p.name)) missing.push_back(p.name);
+            for (const auto& p : interfaces::implementation_properties(kind, name))
+                if (p.required && !driver_info.contains(p.name)) missing.push_back("'" + p.name + "'");
             if (!missing.empty()) {
                 check.ok = false;
-                check.reason = "Missing the following " + kind + " properties in node's driver_info: " +
-                               join(missing, ", ") + ".";
+                std::string what = name == "ipmitool" ? "IPMI credentials" : kind + " properties";
+                check.reason = "Missing the following " + what + " in node's driver_info: [" + join(missing, ", ") + "].";
             }
         }
         out.push_back(check);

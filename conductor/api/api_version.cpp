@@ -17,8 +17,7 @@ Version parse(const std::string& raw) {
     long long major = 0, minor = 0;
     if (dot == std::string::npos || !parse_int(text.substr(0, dot), major) ||
         !parse_int(text.substr(dot + 1), minor) || text.find('+') != std::string::npos) {
-        throw NotAcceptable("Invalid value for X-OpenStack-Ironic-API-Version header: " + text + ". " +
-                            range_text());
+        throw NotAcceptable("Invalid value for X-OpenStack-Ironic-API-Version header");
     }
     Version v{static_cast<int>(major), static_cast<int>(minor)};
     if (major != kMinVersion.major) {

@@ -25,7 +25,7 @@ json chassis_view(const Context& ctx, const Request& req, const db::Record& c, b
 }
 
 db::Record find_chassis(db::Session& s, const std::string& ident) {
-    if (!is_uuid_like(ident)) throw InvalidInput("Expected a UUID but received " + ident + ".");
+    if (!is_uuid_like(ident)) throw InvalidInput("Expected UUID for chassis_uuid: " + ident);
     auto c = s.find(db::chassis_table(), "uuid", normalize_uuid(ident));
     if (!c) throw NotFound("Chassis " + ident + " could not be found.");
     return *c;
@@ -113,7 +113,8 @@ void add_chassis_routes(Router& router, Context& ctx) {
         db::Session s(*ctx.database, true);
         db::Record c = find_chassis(s, r.param("chassis"));
         if (s.count(db::nodes_table(), {{"chassis_id", db::Filter::Op::eq, c["id"]}}) > 0)
-            throw InvalidInput("Chassis " + c["uuid"].get<std::string>() + " contains nodes.");
+            throw InvalidInput("Cannot complete the requested action because chassis " + c["uuid"].get<std::string>() +
+                               " contains nodes.");
         s.remove(db::chassis_table(), {{"id", db::Filter::Op::eq, c["id"]}});
         s.commit();
         Response resp;

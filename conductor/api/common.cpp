@@ -1,5 +1,7 @@
 #include "conductor/api/common.h"
 
+#include <algorithm>
+
 #include "common/errors.h"
 #include "common/strings.h"
 #include "common/config.h"
@@ -42,13 +44,24 @@ std::optional<bool> query_bool(const Request& request, const std::string& name) 
     return value;
 }
 
+void check_query_args(const Request& request, const std::vector<std::string>& allowed) {
+    std::vector<std::string> unexpected;
+    for (const auto& [name, value] : request.query) {
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end() &&
+            std::find(unexpected.begin(), unexpected.end(), name) == unexpected.end())
+            unexpected.push_back(name);
+    }
+    if (!unexpected.empty()) throw InvalidInput("Unexpected arguments: " + join(unexpected, ", "));
+}
+
 std::optional<std::vector<std::string>> query_fields(const Request& request) {
     auto raw = request.query_value("fields");
     if (!raw) return std::nullopt;
     std::vector<std::string> out;
     for (const auto& f : split(*raw, ',')) {
-        std::string t = trim(f);
-        if (!t.empty()) out.push_back(t);
+        // Lower-cased and deduplicated, as Ironic's string_list does.
+        std::string t = to_lower(trim(f));
+        if (!t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
     }
     return out;
 }
@@ -58,7 +71,7 @@ Page parse_page(const Request& request, long long max_limit, const std::vector<s
     page.limit = max_limit;
     if (auto raw = request.query_value("limit")) {
         long long limit = 0;
-        if (!parse_int(*raw, limit)) throw InvalidInput("Invalid limit: '" + *raw + "' is not an integer.");
+        if (!parse_int(*raw, limit)) throw InvalidInput("Expected an integer for limit: " + *raw);
         if (limit <= 0) throw InvalidInput("Limit must be positive");
         page.limit = std::min(limit, max_limit);
     }
@@ -66,7 +79,7 @@ Page parse_page(const Request& request, long long max_limit, const std::vector<s
     if (auto key = request.query_value("sort_key")) {
         bool ok = false;
         for (const auto& s : sortable) ok = ok || s == *key;
-        if (!ok) throw InvalidInput("The sort_key value " + *key + " is an invalid field for sorting");
+        if (!ok) throw InvalidInput("The sort_key value \"" + *key + "\" is an invalid field for sorting");
         page.sort_key = *key;
     }
     if (auto dir = request.query_value("sort_dir")) {

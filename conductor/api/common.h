@@ -30,6 +30,10 @@ Response json_response(int status, const json& body);
 // Query flags: true/false/1/0/yes/no/on/off (any case); 400 naming the parameter otherwise.
 std::optional<bool> query_bool(const Request& request, const std::string& name);
 
+// 400 "Unexpected arguments: x, y" for query parameters not in `allowed`,
+// as Ironic refuses them.
+void check_query_args(const Request& request, const std::vector<std::string>& allowed);
+
 // The `fields` parameter split on commas, or nothing when absent.
 std::optional<std::vector<std::string>> query_fields(const Request& request);
 

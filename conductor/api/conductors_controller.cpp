@@ -24,7 +24,7 @@ json conductor_view(const Context& ctx, const Request& req, const db::Record& c,
 
 void require_149(const Request& req) {
     // Before 1.49 the resource does not exist.
-    if (!req.version.at_least(49)) throw NotFound("The resource could not be found.");
+    if (!req.version.at_least(49)) throw NotFound("Resource could not be found.");
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ namespace {
 const char* reason_phrase(int status) {
     switch (status) {
         case 400: return "Bad Request";
+        case 403: return "Forbidden";
         case 404: return "Not Found";
         case 405: return "Method Not Allowed";
         case 406: return "Not Acceptable";
@@ -83,7 +84,8 @@ Response Dispatcher::route(Request& request) const {
                                                 request.header("openstack-api-version"));
         } catch (const NotAcceptable& e) {
             Response r = json_error(406, protocol_error_body(406, e.what()));
-            add_version_headers(r, nullptr);
+            // Ironic omits the range headers when the value is not a version at all.
+            if (!starts_with(e.what(), "Invalid value")) add_version_headers(r, nullptr);
             return r;
         }
     }

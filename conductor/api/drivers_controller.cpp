@@ -23,8 +23,8 @@ json driver_view(const Context& ctx, const Request& req, const interfaces::Hardw
     const std::string base = base_url(ctx, req);
     json out = {{"name", type.name},
                 {"hosts", json::array({ctx.hostname})},
-                {"links", links(base, "drivers/" + type.name)},
-                {"properties", links(base, "drivers/" + type.name + "/properties")}};
+                {"links", links(base, "drivers/" + type.name)}};
+    if (req.version.at_least(14)) out["properties"] = links(base, "drivers/" + type.name + "/properties");
     if (req.version.at_least(30)) {
         out["type"] = "dynamic";
         if (detail) {
@@ -42,11 +42,13 @@ json driver_view(const Context& ctx, const Request& req, const interfaces::Hardw
 
 void add_driver_routes(Router& router, Context& ctx) {
     router.add("GET", "/v1/drivers", [&ctx](const Request& r) {
+        check_query_args(r, {"type", "detail"});
         bool detail = query_bool(r, "detail").value_or(false);
-        if (detail && !r.version.at_least(30)) throw NotAcceptable("Request not acceptable.");
+        if ((r.query_value("detail") || r.query_value("type")) && !r.version.at_least(30))
+            throw NotAcceptable("Request not acceptable. The minimal required API version should be 1.30");
         if (auto t = r.query_value("type")) {
             if (*t != "classic" && *t != "dynamic")
-                throw InvalidInput("Invalid driver type " + *t + ". Valid types are: classic, dynamic.");
+                throw InvalidInput("\"type\" filter must be one of \"classic\" or \"dynamic\", if specified.");
             if (*t == "classic") return json_response(200, {{"drivers", json::array()}});
         }
         json drivers = json::array();
@@ -54,9 +56,13 @@ void add_driver_routes(Router& router, Context& ctx) {
         return json_response(200, {{"drivers", drivers}});
     });
     router.add("GET", "/v1/drivers/{driver}", [&ctx](const Request& r) {
+        // The single-driver view is always detailed from 1.30.
         return json_response(200, driver_view(ctx, r, enabled_type(ctx, r.param("driver")), true));
     });
     router.add("GET", "/v1/drivers/{driver}/properties", [&ctx](const Request& r) {
+        const auto& enabled = ctx.enabled_hardware_types;
+        if (std::find(enabled.begin(), enabled.end(), r.param("driver")) == enabled.end())
+            throw NotFound("The driver '" + r.param("driver") + "' is unknown.");
         const auto& type = enabled_type(ctx, r.param("driver"));
         json out = json::object();
         for (const auto& kind : interfaces::interface_kinds())

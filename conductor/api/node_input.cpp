@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 #include "common/errors.h"
 #include "common/ids.h"
@@ -47,9 +48,46 @@ void check_type(const FieldSpec& f, const json& v) {
         throw InvalidInput("Expected a UUID for " + f.name + " but received " + v.get<std::string>() + ".");
 }
 
-void check_name(const json& name) {
-    if (name.is_string() && !is_valid_logical_name(name.get<std::string>()))
-        throw InvalidInput("Cannot create node with invalid name '" + name.get<std::string>() + "'");
+// Ironic's node name rules: from 1.10 RFC 3986 unreserved characters; 1.5
+// to 1.9 lower-case host names; never UUID-like or a reserved word.
+bool is_valid_node_name(const std::string& name, const Version& version) {
+    if (is_uuid_like(name)) return false;
+    if (version.at_least(10)) return is_valid_logical_name(name);
+    static const std::regex hostname(R"(^[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?(\.[a-z0-9\-_]{0,62}[a-z0-9])*\.?$)");
+    return name.size() <= 255 && std::regex_match(name, hostname);
+}
+
+void check_name(const json& name, const Request& req, const std::string& creating_or_ident) {
+    if (!name.is_string()) return;
+    const std::string n = name.get<std::string>();
+    static const std::vector<std::string> reserved = {"maintenance", "management", "states", "vendor_passthru",
+                                                      "detail", "validate"};
+    if (std::find(reserved.begin(), reserved.end(), n) != reserved.end()) {
+        throw InvalidInput("The word \"" + n + "\" is reserved and can not be used as a node name. Reserved words "
+                           "are: maintenance, management, states, vendor_passthru, detail, validate.");
+    }
+    if (is_valid_node_name(n, req.version)) return;
+    if (creating_or_ident.empty()) throw InvalidInput("Cannot create node with invalid name '" + n + "'");
+    throw InvalidInput("Node " + creating_or_ident + ": Cannot change name to invalid name '" + n + "'");
+}
+
+// Boolean fields accept oslo's strict boolean strings ("yes", "0", ...).
+void coerce_booleans(json& values) {
+    for (const char* key : {"automated_clean", "console_enabled", "maintenance", "retired"}) {
+        if (!values.contains(key) || !values[key].is_string()) continue;
+        bool b = false;
+        const std::string text = values[key].get<std::string>();
+        static const std::vector<std::string> yes = {"1", "t", "true", "on", "y", "yes"};
+        static const std::vector<std::string> no = {"0", "f", "false", "off", "n", "no"};
+        std::string lower = to_lower(text);
+        if (std::find(yes.begin(), yes.end(), lower) != yes.end()) b = true;
+        else if (std::find(no.begin(), no.end(), lower) != no.end()) b = false;
+        else
+            throw InvalidInput(std::string("Invalid ") + key + ": Unrecognized value '" + text +
+                               "', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', "
+                               "'true', 'y', 'yes'");
+        values[key] = b;
+    }
 }
 
 void check_conductor_group(const json& group) {
@@ -61,6 +99,14 @@ void check_conductor_group(const json& group) {
     }
 }
 
+json empty_value(const FieldSpec& f) {
+    if (f.type == FieldType::object) return json::object();
+    if (f.type == FieldType::string_list) return json::array();
+    if (f.name == "conductor_group") return "";
+    if (f.type == FieldType::boolean && !f.nullable) return false;
+    return nullptr;
+}
+
 // Checks every field the client sent against the table and the version.
 void check_client_fields(const Request& req, const json& values, bool creating) {
     std::vector<std::string> unexpected;
@@ -70,9 +116,10 @@ void check_client_fields(const Request& req, const json& values, bool creating) 
             unexpected.push_back(it.key());
             continue;
         }
-        // A field newer than the negotiated version does not exist for
-        // this client.
-        if (!req.version.at_least(f->since)) throw NotAcceptable("Request not acceptable.");
+        // A field newer than the negotiated version does not exist for this
+        // client, unless it is sent empty.
+        bool empty = it.value().is_null() || (it.key() == "conductor_group" && it.value() == "");
+        if (!req.version.at_least(f->since) && !empty) throw NotAcceptable("Request not acceptable.");
         check_type(*f, it.value());
     }
     if (!unexpected.empty()) {
@@ -102,10 +149,14 @@ json chassis_id_for(db::Session& session, const json& chassis_uuid) {
 
 db::Record node_for_create(const conductor::Context& ctx, const Request& req, const json& body,
                            db::Session& session) {
-    check_client_fields(req, body, /*creating=*/true);
-    if (!body.contains("driver")) throw InvalidInput("Schema error for node: 'driver' is a required property");
     db::Record node = body;
-    if (node.contains("name")) check_name(node["name"]);
+    coerce_booleans(node);
+    check_client_fields(req, node, /*creating=*/true);
+    if (!node.contains("driver")) throw InvalidInput("Schema error for node: 'driver' is a required property");
+    if (node.contains("name")) check_name(node["name"], req, "");
+    // Empty values count as not given (Ironic fills defaults for them).
+    for (const char* key : {"driver_info", "extra", "instance_info", "properties"})
+        if (node.contains(key) && node[key].is_null()) node.erase(key);
     node["uuid"] = node.contains("uuid") ? normalize_uuid(node["uuid"].get<std::string>()) : generate_uuid();
     node["conductor_group"] = to_lower(node.value("conductor_group", std::string()));
     check_conductor_group(node["conductor_group"]);
@@ -125,25 +176,34 @@ db::Record node_changes_from_patch(const conductor::Context& ctx, const Request&
     for (const auto& f : node_fields())
         if (req.version.at_least(f.since) && f.name != "conductor") doc[f.name] = node.value(f.name, json());
 
+    if (!patch.is_array()) throw InvalidInput("Schema error for patch: " + patch.dump() + " is not of type 'array'");
+    // Only Ironic's PATCH_ALLOWED_FIELDS may be touched; newer ones are 406.
+    std::vector<std::string> allowed;
+    for (const auto& f : node_fields())
+        if (f.patchable) allowed.push_back(f.name);
+    for (const auto& op : patch) {
+        if (!op.is_object() || !op.contains("path") || !op["path"].is_string()) continue;  // json_patch reports it
+        std::string path = op["path"].get<std::string>();
+        std::string root = path.substr(1, path.find('/', 1) == std::string::npos ? std::string::npos : path.find('/', 1) - 1);
+        const FieldSpec* f = find_node_field(root);
+        if (!f || !f->patchable)
+            throw InvalidInput("Cannot patch " + path + ". Only the following can be updated: " + join(allowed, ", "));
+        if (!req.version.at_least(f->since) && op.value("op", "") != "remove") throw NotAcceptable("Request not acceptable.");
+    }
     json_patch::Rules rules{{"/uuid", "/created_at", "/updated_at", "/links", "/id"}, {"/driver"}};
     json patched = json_patch::apply(doc, patch, rules);
-
-    std::vector<std::string> read_only;
-    for (const auto& root : json_patch::touched_roots(patch)) {
-        const FieldSpec* f = find_node_field(root);
-        if (f && !f->patchable) read_only.push_back("/" + root);
-    }
-    if (!read_only.empty())
-        throw InvalidInput("The following fields can not be updated with PATCH: " + join(read_only, ", ") + ".");
+    coerce_booleans(patched);
 
     db::Record changes = json::object();
-    for (auto it = patched.begin(); it != patched.end(); ++it) {
-        if (node.value(it.key(), json()) == it.value()) continue;
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
         const FieldSpec* f = find_node_field(it.key());
-        check_type(*f, it.value());
-        changes[it.key()] = it.value();
+        // A removed attribute goes back to its empty value.
+        json value = patched.contains(it.key()) ? patched[it.key()] : empty_value(*f);
+        if (node.value(it.key(), json()) == value) continue;
+        check_type(*f, value);
+        changes[it.key()] = value;
     }
-    if (changes.contains("name")) check_name(changes["name"]);
+    if (changes.contains("name")) check_name(changes["name"], req, node["uuid"].get<std::string>());
     if (changes.contains("instance_uuid") && changes["instance_uuid"].is_string())
         changes["instance_uuid"] = normalize_uuid(changes["instance_uuid"].get<std::string>());
     if (changes.contains("conductor_group")) {

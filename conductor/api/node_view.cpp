@@ -17,6 +17,12 @@ json node_conductor(const conductor::Context& ctx, const db::Record& node) {
     return served ? json(ctx.hostname) : json(nullptr);
 }
 
+json provision_state_for_version(const json& state, const Version& version) {
+    if (state == "available" && !version.at_least(2)) return nullptr;
+    if (state == "inspect wait" && !version.at_least(39)) return "inspecting";
+    return state;
+}
+
 void check_node_fields(const Request& req, const std::vector<std::string>& fields) {
     if (!req.version.at_least(8)) throw NotAcceptable("Request not acceptable.");
     std::vector<std::string> unknown;
@@ -64,6 +70,8 @@ json node_view(const conductor::Context& ctx, const Request& req, const db::Reco
             out[f.name] = node.value(f.name, json());
         }
     }
+    for (const char* key : {"provision_state", "target_provision_state"})
+        if (out.contains(key)) out[key] = provision_state_for_version(out[key], req.version);
     // Secrets never leave the conductor.
     for (const char* key : {"driver_info", "instance_info", "driver_internal_info"})
         if (out.contains(key)) mask_secrets(out[key]);

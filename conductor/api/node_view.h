@@ -25,6 +25,10 @@ void check_node_fields(const Request& req, const std::vector<std::string>& field
 // The table columns needed to render `fields` (computed fields need others).
 std::vector<std::string> node_columns_for(const std::vector<std::string>& fields);
 
+// Old clients know older state names: "available" was null before 1.2 and
+// "inspect wait" is "inspecting" before 1.39.
+json provision_state_for_version(const json& state, const Version& version);
+
 // The `conductor` field: this conductor when it serves the node's group.
 json node_conductor(const conductor::Context& ctx, const db::Record& node);
 

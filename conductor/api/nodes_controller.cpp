@@ -78,18 +78,33 @@ std::vector<db::Filter> list_filters(const Request& req) {
     return filters;
 }
 
-std::vector<std::string> sortable_fields(const Request& req) {
+// Ironic refuses JSON fields by name and unknown or newer ones otherwise.
+void check_sort_key(const Request& req) {
+    auto key = req.query_value("sort_key");
+    if (!key || *key == "id") return;
+    const FieldSpec* f = find_node_field(*key);
+    if (f && !req.version.at_least(f->since)) throw NotAcceptable("Request not acceptable.");
+    if (f && (f->type == FieldType::object || f->type == FieldType::string_list))
+        throw InvalidInput("The sort_key value " + *key + " is an invalid field for sorting");
+}
+
+std::vector<std::string> sortable_fields() {
     std::vector<std::string> out = {"id"};
     for (const auto& f : node_fields()) {
-        // JSON fields and computed fields cannot be sorted on, as in Ironic.
         if (f.type == FieldType::object || f.type == FieldType::string_list || f.name == "conductor") continue;
-        if (req.version.at_least(f.since)) out.push_back(f.name);
+        out.push_back(f.name);
     }
     return out;
 }
 
 Response list_nodes(Context& ctx, const Request& req, bool detail, std::vector<db::Filter> extra_filters,
                     const std::string& resource) {
+    static const std::vector<std::string> list_args = {
+        "limit",          "marker",     "sort_key",      "sort_dir",   "fields",   "detail",
+        "provision_state", "driver",    "resource_class", "owner",     "lessee",   "shard",
+        "sharded",        "instance_uuid", "conductor_group", "fault", "maintenance", "associated",
+        "description_contains"};
+    check_query_args(req, list_args);
     auto fields = query_fields(req);
     if (auto d = query_bool(req, "detail")) {
         require_version(req, 43);
@@ -110,7 +125,8 @@ Response list_nodes(Context& ctx, const Request& req, bool detail, std::vector<d
         }
     }
 
-    Page page = parse_page(req, ctx.max_limit, sortable_fields(req));
+    check_sort_key(req);
+    Page page = parse_page(req, ctx.max_limit, sortable_fields());
     db::ListQuery q;
     q.filters = list_filters(req);
     for (auto& f : extra_filters) q.filters.push_back(std::move(f));
@@ -121,11 +137,11 @@ Response list_nodes(Context& ctx, const Request& req, bool detail, std::vector<d
 
     db::Session session(*ctx.database);
     if (page.marker) {
-        if (!is_uuid_like(*page.marker)) throw InvalidInput("Invalid marker: " + *page.marker + " is not a UUID.");
+        if (!is_uuid_like(*page.marker)) throw InvalidInput("Expected UUID for marker: " + *page.marker);
         std::vector<std::string> cols = {"uuid"};
         if (page.sort_key != "id") cols.push_back(page.sort_key);
         auto marker = session.find(db::nodes_table(), "uuid", normalize_uuid(*page.marker), cols);
-        if (!marker) throw InvalidInput("Marker " + *page.marker + " could not be found.");
+        if (!marker) throw NotFound("Node " + *page.marker + " could not be found.");
         q.marker = *marker;
     }
     auto rows = session.list(db::nodes_table(), q);
@@ -145,6 +161,7 @@ Response list_nodes(Context& ctx, const Request& req, bool detail, std::vector<d
 }
 
 Response get_node(Context& ctx, const Request& req) {
+    check_query_args(req, {"fields"});
     auto fields = query_fields(req);
     if (fields) check_node_fields(req, *fields);
     db::Session session(*ctx.database);
@@ -235,7 +252,7 @@ Response delete_node(Context& ctx, const Request& req) {
     if (!node["reservation"].is_null()) check_updatable(node);
     const std::string state = node["provision_state"].is_string() ? node["provision_state"].get<std::string>() : "";
     if (node["protected"] == true)
-        throw InvalidInput("Node " + uuid + " is protected and cannot be undeployed, rebuilt or deleted");
+        throw Forbidden("Node " + uuid + " is protected and cannot be undeployed, rebuilt or deleted");
     if (!node["instance_uuid"].is_null()) {
         throw Conflict("Node " + uuid + " is associated with instance " + node["instance_uuid"].get<std::string>() +
                        ".");
@@ -259,11 +276,13 @@ Response delete_node(Context& ctx, const Request& req) {
 }
 
 Response set_maintenance(Context& ctx, const Request& req, bool on) {
+    check_query_args(req, on ? std::vector<std::string>{"reason"} : std::vector<std::string>{});
     json reason = nullptr;
+    if (auto r = req.query_value("reason")) reason = *r;
     if (on && !req.body.empty()) {
         json body = parse_object_body(req);
         for (auto it = body.begin(); it != body.end(); ++it)
-            if (it.key() != "reason") throw InvalidInput("Unknown argument: \"" + it.key() + "\"");
+            if (it.key() != "reason") throw InvalidInput("Unexpected arguments: " + it.key());
         if (body.contains("reason")) {
             if (!body["reason"].is_string() && !body["reason"].is_null())
                 throw InvalidInput("Invalid input for field/attribute reason: must be a string.");
@@ -288,8 +307,8 @@ Response get_states(Context& ctx, const Request& req) {
     db::Record node = find_node(session, req, req.param("node"));
     json out = {{"power_state", node["power_state"]},
                 {"target_power_state", node["target_power_state"]},
-                {"provision_state", node["provision_state"]},
-                {"target_provision_state", node["target_provision_state"]},
+                {"provision_state", provision_state_for_version(node["provision_state"], req.version)},
+                {"target_provision_state", provision_state_for_version(node["target_provision_state"], req.version)},
                 {"provision_updated_at", node["provision_updated_at"]},
                 {"last_error", node["last_error"]},
                 {"console_enabled", node["console_enabled"]}};

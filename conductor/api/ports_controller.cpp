@@ -62,7 +62,7 @@ void check_port_fields(const Request& req, const std::vector<std::string>& field
 std::string mac_or_throw(const json& value) {
     std::string mac;
     if (!value.is_string() || !normalize_mac(value.get<std::string>(), mac))
-        throw InvalidInput("Expected a MAC address but received " + (value.is_string() ? value.get<std::string>() : value.dump()) + ".");
+        throw InvalidInput("Expected valid MAC address for address: " + (value.is_string() ? value.get<std::string>() : value.dump()));
     return mac;
 }
 
@@ -79,7 +79,7 @@ void check_port_values(const Request& req, const json& values, db::Session& sess
             out["address"] = mac_or_throw(v);
         } else if (key == "node_uuid") {
             if (!v.is_string() || !is_uuid_like(v.get<std::string>()))
-                throw InvalidInput("Expected a UUID for node_uuid but received " + v.dump() + ".");
+                throw InvalidInput("Expected UUID for node_uuid: " + (v.is_string() ? v.get<std::string>() : v.dump()));
             auto node = session.find(db::nodes_table(), "uuid", normalize_uuid(v.get<std::string>()), {"uuid"});
             if (!node) throw InvalidInput("Node " + v.get<std::string>() + " could not be found.");
             out["node_id"] = (*node)["id"];
@@ -110,7 +110,7 @@ void check_port_values(const Request& req, const json& values, db::Session& sess
 }
 
 db::Record find_port(db::Session& session, const std::string& ident) {
-    if (!is_uuid_like(ident)) throw InvalidInput("Expected a UUID but received " + ident + ".");
+    if (!is_uuid_like(ident)) throw InvalidInput("Expected UUID for port_uuid: " + ident);
     auto port = session.find(db::ports_table(), "uuid", normalize_uuid(ident));
     if (!port) throw NotFound("Port " + ident + " could not be found.");
     return *port;
@@ -118,6 +118,8 @@ db::Record find_port(db::Session& session, const std::string& ident) {
 
 Response list_ports(Context& ctx, const Request& req, bool detail, const std::optional<std::string>& node_ident,
                     const std::string& resource) {
+    check_query_args(req, detail ? std::vector<std::string>{"node", "node_uuid", "address", "portgroup", "limit", "marker", "sort_key", "sort_dir"}
+                                 : std::vector<std::string>{"node", "node_uuid", "address", "portgroup", "limit", "marker", "sort_key", "sort_dir", "fields", "detail"});
     auto fields = query_fields(req);
     if (auto d = query_bool(req, "detail")) {
         if (!req.version.at_least(43)) throw NotAcceptable("Request not acceptable.");
@@ -139,7 +141,7 @@ Response list_ports(Context& ctx, const Request& req, bool detail, const std::op
     }
     if (auto addr = req.query_value("address")) {
         std::string mac;
-        if (!normalize_mac(*addr, mac)) throw InvalidInput("Expected a MAC address but received " + *addr + ".");
+        if (!normalize_mac(*addr, mac)) throw InvalidInput("Expected valid MAC address for address: " + *addr);
         q.filters.push_back({"address", db::Filter::Op::eq, mac});
     }
     std::vector<std::string> sortable = {"id", "uuid", "address", "created_at", "updated_at", "physical_network"};

@@ -126,7 +126,9 @@ TEST_F(ApiTest, OldMicroversionsHideNewFieldsAndStartAvailable) {
     auto r = c.request("POST", "/v1/nodes", R"({"driver":"fake-hardware"})");
     ASSERT_EQ(r.status, 201) << r.body;
     json n = json::parse(r.body);
-    EXPECT_EQ(n["provision_state"], "available");
+    EXPECT_TRUE(n["provision_state"].is_null());  // "available" is NOSTATE before 1.2
+    auto at12 = client("1.2").request("GET", "/v1/nodes/" + n["uuid"].get<std::string>());
+    EXPECT_EQ(json::parse(at12.body)["provision_state"], "available");
     EXPECT_FALSE(n.contains("name"));
     EXPECT_FALSE(n.contains("driver_internal_info"));
     EXPECT_FALSE(n.contains("boot_interface"));

@@ -60,7 +60,7 @@ TEST(JsonPatch, RefusesWhatIronicRefuses) {
     EXPECT_NE(error_of(json::parse(R"([{"op":"add","path":"extra","value":1}])")).find("Invalid path"),
               std::string::npos);
     EXPECT_NE(error_of(json::parse(R"({"op":"add"})")).find("JSON array"), std::string::npos);
-    EXPECT_NE(error_of(json::parse("[]")).find("no operations"), std::string::npos);
+    EXPECT_EQ(error_of(json::parse("[]")), "");  // an empty patch is valid, as in Ironic
     EXPECT_NE(error_of(json::parse("[1]")).find("JSON object"), std::string::npos);
 }
 

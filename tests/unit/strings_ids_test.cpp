@@ -32,8 +32,7 @@ TEST(Ids, Macs) {
     std::string out;
     EXPECT_TRUE(normalize_mac("52:54:00:AA:bb:01", out));
     EXPECT_EQ(out, "52:54:00:aa:bb:01");
-    EXPECT_TRUE(normalize_mac("52-54-00-aa-bb-01", out));
-    EXPECT_EQ(out, "52:54:00:aa:bb:01");
+    EXPECT_FALSE(normalize_mac("52-54-00-aa-bb-01", out));
     EXPECT_FALSE(normalize_mac("52:54:00:aa:bb", out));
     EXPECT_FALSE(normalize_mac("52:54:00-aa:bb:01", out));
     EXPECT_FALSE(normalize_mac("52:54:00:aa:bb:0g", out));

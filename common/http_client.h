@@ -1,0 +1,85 @@
+// A small blocking HTTP/1.1 client over libcurl, shared by the admin CLI and
+// the ramdisk agent. One client talks to one base URL and keeps one
+// connection open between requests (see request()). It is not thread-safe:
+// give each thread its own client.
+//
+// Non-2xx answers are not errors here: request() returns them with their
+// status and body, and the caller decides what they mean. Only transport
+// failures (cannot connect, timed out, bad URL) throw.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/errors.h"
+
+namespace ingot {
+
+// The request never got an HTTP answer: DNS, TCP, TLS or protocol failure.
+class HttpTransportError : public Error {
+public:
+    using Error::Error;
+};
+
+// Nothing listens at the address, or the host name does not resolve.
+class HttpConnectError : public HttpTransportError {
+public:
+    using HttpTransportError::HttpTransportError;
+};
+
+// The whole exchange took longer than the client's timeout.
+class HttpTimeoutError : public HttpTransportError {
+public:
+    using HttpTransportError::HttpTransportError;
+};
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpResponse {
+    long status = 0;
+    std::string body;
+    HttpHeaders headers;  // in arrival order, names as the server spelled them
+
+    // First header with this name, compared case-insensitively.
+    std::optional<std::string> header(std::string_view name) const;
+};
+
+class HttpClient {
+public:
+    using Response = HttpResponse;
+
+    // `base_url` is "scheme://host[:port][/prefix]"; a trailing '/' is dropped.
+    // `timeout` bounds each whole request (connect + send + receive); zero
+    // means no limit.
+    HttpClient(std::string base_url, std::chrono::milliseconds timeout);
+    ~HttpClient();
+    HttpClient(HttpClient&&) noexcept;
+    HttpClient& operator=(HttpClient&&) noexcept;
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    // `path` is appended to the base URL ("/v1/nodes?limit=2"); a full
+    // "http(s)://..." URL is used as is. A non-empty body is sent as
+    // application/json unless `headers` names another Content-Type.
+    // Throws HttpConnectError, HttpTimeoutError or HttpTransportError.
+    Response request(std::string_view method, std::string_view path, std::string_view body = {},
+                     const HttpHeaders& headers = {});
+
+    // A header sent with every request (e.g. the API microversion). Setting
+    // a name again replaces its value; a header of the same name given to
+    // request() wins for that request.
+    void set_default_header(std::string name, std::string value);
+
+    const std::string& base_url() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ingot

@@ -11,7 +11,7 @@ void register_conductor(Context& ctx) {
     const auto& table = db::conductors_table();
     db::Record values = {{"conductor_group", ctx.conductor_group},
                          {"online", true},
-                         {"drivers", ctx.enabled_hardware_types}};
+                         {"drivers", ctx.drivers->hardware_types()}};
     if (auto existing = s.find(table, "hostname", ctx.hostname)) {
         values["updated_at"] = utc_now_iso();
         s.update(table, (*existing)["id"], (*existing)["row_version"], values);

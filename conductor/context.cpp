@@ -3,12 +3,15 @@
 #include <unistd.h>
 
 #include "common/errors.h"
-#include "interfaces/hardware_type.h"
+#include "common/log.h"
+#include "common/strings.h"
+#include "conductor/builtin_plugins.h"
+#include "interfaces/extension.h"
 
 namespace ingot::conductor {
 
 std::unique_ptr<Context> make_context(config::Config cfg, bool migrate) {
-    auto ctx = std::make_unique<Context>(Context{std::move(cfg), nullptr, "", "", {}, 1000, "", true});
+    auto ctx = std::make_unique<Context>(std::move(cfg));
     const auto& c = ctx->config;
     ctx->hostname = c.get_string("DEFAULT", "host");
     if (ctx->hostname.empty()) {
@@ -16,18 +19,29 @@ std::unique_ptr<Context> make_context(config::Config cfg, bool migrate) {
         gethostname(buf, sizeof buf - 1);
         ctx->hostname = buf;
     }
-    ctx->conductor_group = c.get_string("conductor", "conductor_group");
-    ctx->enabled_hardware_types = c.get_list("DEFAULT", "enabled_hardware_types");
-    if (ctx->enabled_hardware_types.empty())
-        throw ConfigError("[DEFAULT] enabled_hardware_types must name at least one hardware type");
-    for (const auto& name : ctx->enabled_hardware_types) {
-        if (!interfaces::find_builtin_hardware_type(name))
-            throw ConfigError("[DEFAULT] enabled_hardware_types: unknown hardware type '" + name + "'");
-    }
+    ctx->conductor_group = to_lower(c.get_string("conductor", "conductor_group"));
     ctx->max_limit = c.get_int("api", "max_limit");
     ctx->public_endpoint = c.get_string("api", "public_endpoint");
     while (!ctx->public_endpoint.empty() && ctx->public_endpoint.back() == '/') ctx->public_endpoint.pop_back();
     ctx->allow_deleting_available_nodes = c.get_bool("conductor", "allow_deleting_available_nodes");
+
+    ctx->registry = std::make_unique<interfaces::Registry>();
+    register_builtin_plugins(*ctx->registry);
+    ctx->plugins = load_plugins(*ctx->registry, plugin_directories(c.get_list("DEFAULT", "plugin_dirs")));
+    ctx->drivers = std::make_unique<DriverComposition>(*ctx->registry, c);
+
+    std::vector<EventBus::Subscriber> subscribers;
+    for (const auto& info : ctx->registry->list(interfaces::kExtensionsNamespace)) {
+        try {
+            subscribers.push_back(
+                {info.name, ctx->registry->create<interfaces::Extension>(info.name_space, info.name)});
+        } catch (const std::exception& e) {
+            // One broken extension must not stop the conductor.
+            log::error("extension.skipped", {{"extension", info.name}, {"origin", info.origin}, {"error", e.what()}});
+        }
+    }
+    ctx->events = std::make_unique<EventBus>(std::move(subscribers));
+
     std::string path = db::Database::path_from_url(c.get_string("database", "connection"));
     ctx->database = std::make_unique<db::Database>(path, migrate);
     return ctx;

@@ -1,37 +1,68 @@
-// Which hardware types and interface implementations a node may use here,
-// and the defaults it gets. Until hardware types become live objects this
-// reads the data in interfaces/hardware_type.cpp filtered by the enabled
-// hardware types.
+// Which hardware types and interface implementations nodes may use on this
+// conductor, their defaults, and the live interface objects: built at start
+// from the plugin registry and the enabled_* / default_* options, exactly as
+// Ironic's driver_factory composes a node's driver.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "conductor/context.h"
+#include "common/config.h"
+#include "interfaces/base_interface.h"
 #include "interfaces/hardware_type.h"
+#include "interfaces/registry.h"
 
 namespace ingot::conductor {
-
-// The enabled hardware type called `driver`, or an InvalidInput with
-// Ironic's "No valid host was found" message.
-const interfaces::HardwareType& enabled_hardware_type(const Context& ctx, const std::string& driver,
-                                                     const std::string& conductor_group);
-
-// Fills every `<kind>_interface` of `node` that is null or absent with the
-// hardware type's default, and checks the ones given against what it
-// supports. Interfaces the previous driver set but the new one does not
-// support are reset when `reset_unsupported` (a driver change).
-void compose_interfaces(const Context& ctx, nlohmann::json& node, bool reset_unsupported);
 
 struct InterfaceCheck {
     std::string kind;
     bool ok = true;
     std::string reason;
 };
-// What GET /v1/nodes/{id}/validate reports: every required driver_info key
-// of each interface present.
-std::vector<InterfaceCheck> validate_node(const Context& ctx, const nlohmann::json& node);
+
+class DriverComposition {
+public:
+    // Throws ConfigError naming the option when the configuration asks for
+    // something that does not exist or leaves a hardware type unusable.
+    DriverComposition(const interfaces::Registry& registry, const config::Config& config);
+
+    // Enabled hardware types, in configuration order.
+    const std::vector<std::string>& hardware_types() const { return type_names_; }
+    const interfaces::HardwareType* hardware_type(const std::string& name) const;
+
+    // supported(type, kind) that are enabled, in the type's order.
+    std::vector<std::string> enabled_interfaces(const std::string& type, const std::string& kind) const;
+    std::string default_interface(const std::string& type, const std::string& kind) const;
+
+    // The enabled hardware type `driver` for a node of `conductor_group`, or
+    // InvalidInput with Ironic's "No valid host was found" message.
+    const interfaces::HardwareType& require_hardware_type(const std::string& driver,
+                                                         const std::string& conductor_group) const;
+
+    // Fills every null or absent `<kind>_interface` of `node` with its
+    // default and checks the given ones. With `reset_unsupported` (a driver
+    // change) interfaces the new type cannot use are reset instead.
+    void compose(nlohmann::json& node, bool reset_unsupported) const;
+
+    // The interface object for an implementation (shared, stateless).
+    const interfaces::BaseInterface& instance(const std::string& kind, const std::string& name) const;
+
+    // driver_info keys of a hardware type's default interfaces.
+    std::vector<interfaces::PropertySpec> properties(const std::string& type) const;
+    // What GET /v1/nodes/{id}/validate reports for a node.
+    std::vector<InterfaceCheck> validate(const nlohmann::json& node) const;
+
+private:
+    std::string conductor_group_;
+    std::vector<std::string> type_names_;
+    std::map<std::string, std::shared_ptr<interfaces::HardwareType>> types_;
+    std::map<std::string, std::vector<std::string>> enabled_;   // kind -> names
+    std::map<std::string, std::string> configured_default_;     // kind -> name or ""
+    std::map<std::pair<std::string, std::string>, std::shared_ptr<interfaces::BaseInterface>> instances_;
+};
 
 }  // namespace ingot::conductor

@@ -5,8 +5,25 @@ namespace ingot::conductor {
 using config::OptionSpec;
 using config::Type;
 
-const std::vector<OptionSpec>& conductor_options() {
-    static const std::vector<OptionSpec> specs = {
+namespace {
+
+struct InterfaceDefaults {
+    const char* kind;
+    const char* enabled;
+};
+
+// Ingot's defaults make fake-hardware and ipmi usable out of the box.
+const InterfaceDefaults kInterfaceDefaults[] = {
+    {"bios", "fake,no-bios"},         {"boot", "fake,ipxe,pxe"},
+    {"console", "fake,no-console"},   {"deploy", "fake,direct"},
+    {"inspect", "fake,no-inspect"},   {"management", "fake,ipmitool"},
+    {"network", "flat,noop"},         {"power", "fake,ipmitool"},
+    {"raid", "fake,no-raid"},         {"rescue", "fake,no-rescue"},
+    {"storage", "fake,noop"},         {"vendor", "fake,ipmitool,no-vendor"},
+};
+
+std::vector<OptionSpec> build_options() {
+    std::vector<OptionSpec> specs = {
         {"DEFAULT", "host", Type::string, "",
          "Name of this conductor, shown in the API's `conductor` fields and used in node\n"
          "reservations. Empty means the machine's hostname."},
@@ -35,7 +52,26 @@ const std::vector<OptionSpec>& conductor_options() {
          "The conductor group this conductor serves (nodes' `conductor_group`)."},
         {"conductor", "allow_deleting_available_nodes", Type::boolean, "true",
          "Whether nodes in the `available` state may be deleted."},
+        {"DEFAULT", "plugin_dirs", Type::list, INGOT_DEFAULT_PLUGIN_DIR,
+         "Directories searched for plugin shared objects (*.so), in order. The\n"
+         "INGOT_PLUGIN_PATH environment variable (colon-separated) adds more."},
     };
+    for (const auto& d : kInterfaceDefaults) {
+        const std::string kind = d.kind;
+        specs.push_back({"DEFAULT", "enabled_" + kind + "_interfaces", Type::list, d.enabled,
+                         "The " + kind + " interface implementations nodes may use, in order of\n"
+                         "preference. Each must exist (see GET /v1/extensions)."});
+        specs.push_back({"DEFAULT", "default_" + kind + "_interface", Type::string, "",
+                         "The " + kind + " interface a new node gets when it names none. Empty: the\n"
+                         "first of its hardware type's supported implementations that is enabled."});
+    }
+    return specs;
+}
+
+}  // namespace
+
+const std::vector<OptionSpec>& conductor_options() {
+    static const std::vector<OptionSpec> specs = build_options();
     return specs;
 }
 

@@ -1,37 +1,40 @@
-// /v1/drivers: the hardware types this conductor serves.
-#include <algorithm>
-
+// /v1/drivers: the hardware types this conductor serves, from the live
+// driver composition.
 #include "common/errors.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
-#include "interfaces/hardware_type.h"
 
 namespace ingot::api {
 namespace {
 
 using conductor::Context;
 
-const interfaces::HardwareType& enabled_type(const Context& ctx, const std::string& name) {
-    const auto& enabled = ctx.enabled_hardware_types;
-    const auto* type = interfaces::find_builtin_hardware_type(name);
-    if (!type || std::find(enabled.begin(), enabled.end(), name) == enabled.end())
+void require_enabled(const Context& ctx, const std::string& name) {
+    if (!ctx.drivers->hardware_type(name))
         throw NotFound("Could not find the following driver(s) or hardware type(s): " + name + ".");
-    return *type;
 }
 
-json driver_view(const Context& ctx, const Request& req, const interfaces::HardwareType& type, bool detail) {
+// The interface kinds the detailed view shows at a version (storage from
+// 1.33, rescue from 1.38, bios from 1.40).
+bool kind_visible(const std::string& kind, const Version& v) {
+    if (kind == "storage") return v.at_least(33);
+    if (kind == "rescue") return v.at_least(38);
+    if (kind == "bios") return v.at_least(40);
+    return true;
+}
+
+json driver_view(const Context& ctx, const Request& req, const std::string& name, bool detail) {
     const std::string base = base_url(ctx, req);
-    json out = {{"name", type.name},
-                {"hosts", json::array({ctx.hostname})},
-                {"links", links(base, "drivers/" + type.name)}};
-    if (req.version.at_least(14)) out["properties"] = links(base, "drivers/" + type.name + "/properties");
+    json out = {{"name", name}, {"hosts", json::array({ctx.hostname})}, {"links", links(base, "drivers/" + name)}};
+    if (req.version.at_least(14)) out["properties"] = links(base, "drivers/" + name + "/properties");
     if (req.version.at_least(30)) {
         out["type"] = "dynamic";
         if (detail) {
             for (const auto& kind : interfaces::interface_kinds()) {
-                const auto& supported = type.supported.at(kind);
-                out["default_" + kind + "_interface"] = supported.front();
-                out["enabled_" + kind + "_interfaces"] = supported;
+                if (!kind_visible(kind, req.version)) continue;
+                std::string def = ctx.drivers->default_interface(name, kind);
+                out["default_" + kind + "_interface"] = def.empty() ? json(nullptr) : json(def);
+                out["enabled_" + kind + "_interfaces"] = ctx.drivers->enabled_interfaces(name, kind);
             }
         }
     }
@@ -52,22 +55,19 @@ void add_driver_routes(Router& router, Context& ctx) {
             if (*t == "classic") return json_response(200, {{"drivers", json::array()}});
         }
         json drivers = json::array();
-        for (const auto& name : ctx.enabled_hardware_types) drivers.push_back(driver_view(ctx, r, enabled_type(ctx, name), detail));
+        for (const auto& name : ctx.drivers->hardware_types()) drivers.push_back(driver_view(ctx, r, name, detail));
         return json_response(200, {{"drivers", drivers}});
     });
     router.add("GET", "/v1/drivers/{driver}", [&ctx](const Request& r) {
+        require_enabled(ctx, r.param("driver"));
         // The single-driver view is always detailed from 1.30.
-        return json_response(200, driver_view(ctx, r, enabled_type(ctx, r.param("driver")), true));
+        return json_response(200, driver_view(ctx, r, r.param("driver"), true));
     });
     router.add("GET", "/v1/drivers/{driver}/properties", [&ctx](const Request& r) {
-        const auto& enabled = ctx.enabled_hardware_types;
-        if (std::find(enabled.begin(), enabled.end(), r.param("driver")) == enabled.end())
+        if (!ctx.drivers->hardware_type(r.param("driver")))
             throw NotFound("The driver '" + r.param("driver") + "' is unknown.");
-        const auto& type = enabled_type(ctx, r.param("driver"));
         json out = json::object();
-        for (const auto& kind : interfaces::interface_kinds())
-            for (const auto& p : interfaces::implementation_properties(kind, type.supported.at(kind).front()))
-                out[p.name] = p.description;
+        for (const auto& p : ctx.drivers->properties(r.param("driver"))) out[p.name] = p.description;
         return json_response(200, out);
     });
 }

@@ -9,7 +9,6 @@
 #include "common/json_patch.h"
 #include "common/strings.h"
 #include "conductor/api/node_fields.h"
-#include "conductor/driver_composition.h"
 
 namespace ingot::api {
 namespace {
@@ -160,7 +159,7 @@ db::Record node_for_create(const conductor::Context& ctx, const Request& req, co
     node["uuid"] = node.contains("uuid") ? normalize_uuid(node["uuid"].get<std::string>()) : generate_uuid();
     node["conductor_group"] = to_lower(node.value("conductor_group", std::string()));
     check_conductor_group(node["conductor_group"]);
-    conductor::compose_interfaces(ctx, node, /*reset_unsupported=*/false);
+    ctx.drivers->compose(node, /*reset_unsupported=*/false);
     if (node.contains("chassis_uuid")) node["chassis_id"] = chassis_id_for(session, node["chassis_uuid"]);
     node.erase("chassis_uuid");
     // New nodes start in enroll from 1.11; older clients expect available.
@@ -227,7 +226,7 @@ db::Record node_changes_from_patch(const conductor::Context& ctx, const Request&
         for (auto it = changes.begin(); it != changes.end(); ++it) composed[it.key()] = it.value();
         // A driver change resets interfaces the new hardware type lacks;
         // interfaces removed with the patch (null) get the default again.
-        conductor::compose_interfaces(ctx, composed, /*reset_unsupported=*/changes.contains("driver"));
+        ctx.drivers->compose(composed, /*reset_unsupported=*/changes.contains("driver"));
         for (auto it = composed.begin(); it != composed.end(); ++it)
             if (ends_with(it.key(), "_interface") && node.value(it.key(), json()) != it.value())
                 changes[it.key()] = it.value();

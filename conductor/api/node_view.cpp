@@ -10,11 +10,17 @@
 namespace ingot::api {
 
 json node_conductor(const conductor::Context& ctx, const db::Record& node) {
-    const auto& enabled = ctx.enabled_hardware_types;
     const std::string driver = node.value("driver", std::string());
-    bool served = std::find(enabled.begin(), enabled.end(), driver) != enabled.end() &&
+    bool served = ctx.drivers->hardware_type(driver) != nullptr &&
                   to_lower(node.value("conductor_group", std::string())) == to_lower(ctx.conductor_group);
     return served ? json(ctx.hostname) : json(nullptr);
+}
+
+interfaces::NodeEvent node_event(const conductor::Context& ctx, const db::Record& node) {
+    Request latest;
+    latest.version = kMaxVersion;
+    latest.base_url = ctx.public_endpoint;
+    return {node.at("uuid").get<std::string>(), node_view(ctx, latest, node, {})};
 }
 
 json provision_state_for_version(const json& state, const Version& version) {

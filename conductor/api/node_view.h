@@ -7,6 +7,7 @@
 
 #include "conductor/api/common.h"
 #include "db/store.h"
+#include "interfaces/extension.h"
 
 namespace ingot::api {
 
@@ -24,6 +25,10 @@ void check_node_fields(const Request& req, const std::vector<std::string>& field
 
 // The table columns needed to render `fields` (computed fields need others).
 std::vector<std::string> node_columns_for(const std::vector<std::string>& fields);
+
+// The node as extensions see it in events: the latest microversion, secrets
+// masked.
+interfaces::NodeEvent node_event(const conductor::Context& ctx, const db::Record& node);
 
 // Old clients know older state names: "available" was null before 1.2 and
 // "inspect wait" is "inspecting" before 1.39.

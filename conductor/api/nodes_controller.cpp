@@ -12,7 +12,6 @@
 #include "conductor/api/node_input.h"
 #include "conductor/api/node_lookup.h"
 #include "conductor/api/node_view.h"
-#include "conductor/driver_composition.h"
 
 namespace ingot::api {
 namespace {
@@ -190,6 +189,7 @@ Response create_node(Context& ctx, const Request& req) {
     }
     session.commit();
     log::info("node.created", {{"node", node["uuid"].get<std::string>()}, {"driver", node["driver"].get<std::string>()}});
+    ctx.events->node_created(node_event(ctx, node));
     Response r = json_response(201, node_view(ctx, req, node, {}));
     r.headers.emplace_back("Location", base_url(ctx, req) + "/v1/nodes/" + node["uuid"].get<std::string>());
     return r;
@@ -239,8 +239,12 @@ Response patch_node(Context& ctx, const Request& req) {
         }
         session.commit();
         std::vector<std::string> names;
-        for (auto it = changes.begin(); it != changes.end(); ++it) names.push_back(it.key());
+        for (auto it = changes.begin(); it != changes.end(); ++it) {
+            if (it.key() == "updated_at") continue;
+            names.push_back(it.key() == "chassis_id" ? "chassis_uuid" : it.key());
+        }
         log::info("node.updated", {{"node", node["uuid"].get<std::string>()}, {"fields", join(names, ",")}});
+        ctx.events->node_updated(node_event(ctx, updated), names);
     }
     return json_response(200, node_view(ctx, req, updated, {}));
 }
@@ -270,6 +274,7 @@ Response delete_node(Context& ctx, const Request& req) {
     session.remove(db::nodes_table(), {{"id", db::Filter::Op::eq, node["id"]}});
     session.commit();
     log::info("node.deleted", {{"node", uuid}});
+    ctx.events->node_deleted(node_event(ctx, node));
     Response r;
     r.status = 204;
     return r;
@@ -294,8 +299,9 @@ Response set_maintenance(Context& ctx, const Request& req, bool on) {
     if (!node["reservation"].is_null()) check_updatable(node);
     db::Record changes = {{"maintenance", on}, {"maintenance_reason", reason}, {"updated_at", utc_now_iso()}};
     if (!on) changes["fault"] = nullptr;
-    session.update(db::nodes_table(), node["id"], node["row_version"], changes);
+    db::Record updated = session.update(db::nodes_table(), node["id"], node["row_version"], changes);
     session.commit();
+    ctx.events->node_updated(node_event(ctx, updated), {"maintenance", "maintenance_reason"});
     log::info("node.maintenance", {{"node", node["uuid"].get<std::string>()}, {"maintenance", on ? "on" : "off"}});
     Response r;
     r.status = 202;
@@ -327,7 +333,7 @@ Response validate(Context& ctx, const Request& req) {
     db::Session session(*ctx.database);
     db::Record node = find_node(session, req, req.param("node"));
     json out = json::object();
-    for (const auto& check : conductor::validate_node(ctx, node)) {
+    for (const auto& check : ctx.drivers->validate(node)) {
         json entry = {{"result", check.ok}};
         if (!check.ok) entry["reason"] = check.reason;
         out[check.kind] = entry;

@@ -38,6 +38,8 @@ void add_root_routes(Router& router, conductor::Context& ctx) {
         };
         for (const char* r : {"chassis", "nodes", "ports", "drivers"}) doc[r] = links(base, std::string(r) + "/");
         if (req.version.at_least(49)) doc["conductors"] = links(base, "conductors/");
+        // Ingot's addition: the loaded plugins (see README).
+        doc["extensions"] = links(base, "extensions/");
         return json_response(200, doc);
     });
 }

@@ -10,6 +10,7 @@ Router make_router(conductor::Context& ctx) {
     add_chassis_routes(router, ctx);
     add_driver_routes(router, ctx);
     add_conductor_routes(router, ctx);
+    add_extension_routes(router, ctx);
     return router;
 }
 

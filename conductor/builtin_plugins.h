@@ -1,0 +1,11 @@
+// Everything Ingot ships registers here, explicitly and in one place, before
+// external plugins are loaded.
+#pragma once
+
+#include "interfaces/registry.h"
+
+namespace ingot::conductor {
+
+void register_builtin_plugins(interfaces::Registry& registry);
+
+}  // namespace ingot::conductor

@@ -52,8 +52,9 @@ std::vector<OptionSpec> build_options() {
          "The conductor group this conductor serves (nodes' `conductor_group`)."},
         {"conductor", "allow_deleting_available_nodes", Type::boolean, "true",
          "Whether nodes in the `available` state may be deleted."},
-        {"DEFAULT", "plugin_dirs", Type::list, INGOT_DEFAULT_PLUGIN_DIR,
-         "Directories searched for plugin shared objects (*.so), in order. The\n"
+        {"DEFAULT", "plugin_dirs", Type::list, "",
+         "Directories searched for plugin shared objects (*.so), in order. Empty:\n"
+         "lib/ingot/plugins under the prefix ingot-conductor is installed in. The\n"
          "INGOT_PLUGIN_PATH environment variable (colon-separated) adds more."},
     };
     for (const auto& d : kInterfaceDefaults) {

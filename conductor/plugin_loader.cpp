@@ -62,6 +62,12 @@ PluginLoadResult load_one(interfaces::Registry& registry, const std::string& pat
 
 std::vector<std::string> plugin_directories(const std::vector<std::string>& configured) {
     std::vector<std::string> dirs = configured;
+    if (dirs.empty()) {
+        // <prefix>/bin/ingot-conductor -> <prefix>/lib/ingot/plugins
+        std::error_code ec;
+        auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+        if (!ec) dirs.push_back((exe.parent_path().parent_path() / INGOT_PLUGIN_RELATIVE_DIR).string());
+    }
     if (const char* env = std::getenv("INGOT_PLUGIN_PATH")) {
         for (const auto& d : split(env, ':'))
             if (!d.empty()) dirs.push_back(d);

@@ -103,6 +103,13 @@ void check_port_values(const Request& req, const json& values, db::Session& sess
     }
 }
 
+json port_empty_value(const std::string& field) {
+    if (field == "extra" || field == "local_link_connection" || field == "internal_info") return json::object();
+    if (field == "pxe_enabled") return true;
+    if (field == "is_smartnic") return false;
+    return nullptr;
+}
+
 [[noreturn]] void throw_port_duplicate(const db::DuplicateEntry& e, const json& values) {
     if (e.column() == "address")
         throw Conflict("A port with MAC address " + values.value("address", std::string()) + " already exists.");
@@ -201,8 +208,11 @@ Response patch_port(Context& ctx, const Request& req) {
     json patched = json_patch::apply(doc, patch, {{"/uuid", "/created_at", "/updated_at", "/links", "/id"},
                                                   {"/address", "/node_uuid"}});
     json changed = json::object();
-    for (auto it = patched.begin(); it != patched.end(); ++it)
-        if (doc[it.key()] != it.value()) changed[it.key()] = it.value();
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+        // A removed attribute goes back to its empty value.
+        json value = patched.contains(it.key()) ? patched[it.key()] : port_empty_value(it.key());
+        if (it.value() != value) changed[it.key()] = value;
+    }
     db::Record values = json::object();
     check_port_values(req, changed, session, values);
     db::Record updated = port;

@@ -98,6 +98,14 @@ TEST_F(ApiTest, NodeLifecycleOverHttp) {
     std::ifstream db_file(conductor_->state_dir() + "/ingot.sqlite", std::ios::binary);
     EXPECT_TRUE(db_file.good());
 
+    // Removing a top-level field empties it.
+    auto removed = c.request("PATCH", "/v1/nodes/" + uuid,
+                             R"([{"op":"add","path":"/description","value":"d"},{"op":"remove","path":"/extra"}])");
+    ASSERT_EQ(removed.status, 200) << removed.body;
+    EXPECT_EQ(json::parse(removed.body)["extra"], json::object());
+    auto removed2 = c.request("PATCH", "/v1/nodes/" + uuid, R"([{"op":"remove","path":"/description"}])");
+    EXPECT_TRUE(json::parse(removed2.body)["description"].is_null()) << removed2.body;
+
     auto ro = c.request("PATCH", "/v1/nodes/" + uuid, R"([{"op":"replace","path":"/provision_state","value":"active"}])");
     EXPECT_EQ(ro.status, 400);
 

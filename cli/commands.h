@@ -17,6 +17,7 @@ void add_node_action_commands(CLI::App& node, Session& session);  // node_action
 void add_port_commands(CLI::App& app, Session& session);
 void add_driver_commands(CLI::App& app, Session& session);
 void add_conductor_commands(CLI::App& app, Session& session);
+void add_extension_commands(CLI::App& app, Session& session);
 
 // A repeatable option taking exactly one value per occurrence, like
 // argparse's action="append" in `baremetal`: `--extra a=1 --extra b=2`.

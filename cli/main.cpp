@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     add_port_commands(app, session);
     add_driver_commands(app, session);
     add_conductor_commands(app, session);
+    add_extension_commands(app, session);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -11,8 +11,9 @@ namespace ingot::config {
 
 bool parse_bool(const std::string& text, bool& out) {
     std::string t = to_lower(text);
-    if (t == "true" || t == "1" || t == "yes" || t == "on") { out = true; return true; }
-    if (t == "false" || t == "0" || t == "no" || t == "off") { out = false; return true; }
+    // oslo's strict bool_from_string set.
+    if (t == "true" || t == "1" || t == "yes" || t == "on" || t == "t" || t == "y") { out = true; return true; }
+    if (t == "false" || t == "0" || t == "no" || t == "off" || t == "f" || t == "n") { out = false; return true; }
     return false;
 }
 

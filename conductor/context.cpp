@@ -42,6 +42,9 @@ std::unique_ptr<Context> make_context(config::Config cfg, bool migrate) {
     }
     ctx->events = std::make_unique<EventBus>(std::move(subscribers));
 
+    size_t pool = static_cast<size_t>(c.get_int("conductor", "workers_pool_size"));
+    ctx->workers = std::make_unique<WorkerPool>(pool, pool);
+
     std::string path = db::Database::path_from_url(c.get_string("database", "connection"));
     ctx->database = std::make_unique<db::Database>(path, migrate);
     return ctx;

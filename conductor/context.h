@@ -11,6 +11,7 @@
 #include "conductor/driver_composition.h"
 #include "conductor/event_bus.h"
 #include "conductor/plugin_loader.h"
+#include "conductor/worker_pool.h"
 #include "db/database.h"
 #include "interfaces/registry.h"
 
@@ -26,6 +27,8 @@ struct Context {
     std::vector<PluginLoadResult> plugins;
     std::unique_ptr<DriverComposition> drivers;
     std::unique_ptr<EventBus> events;
+    // Destroyed first: running jobs finish while everything they use exists.
+    std::unique_ptr<WorkerPool> workers;
 
     std::string hostname;
     std::string conductor_group;

@@ -145,10 +145,25 @@ void DriverComposition::compose(nlohmann::json& node, bool reset_unsupported) co
     }
 }
 
-const interfaces::BaseInterface& DriverComposition::instance(const std::string& kind, const std::string& name) const {
+interfaces::BaseInterface& DriverComposition::instance(const std::string& kind, const std::string& name) const {
     auto it = instances_.find({kind, name});
     if (it == instances_.end()) throw NotFound("No enabled " + kind + " interface named " + name + ".");
     return *it->second;
+}
+
+// Instances were created through these base classes (create_interface), so
+// the casts cannot fail.
+interfaces::PowerInterface& DriverComposition::power(const std::string& name) const {
+    return static_cast<interfaces::PowerInterface&>(instance("power", name));
+}
+interfaces::ManagementInterface& DriverComposition::management(const std::string& name) const {
+    return static_cast<interfaces::ManagementInterface&>(instance("management", name));
+}
+interfaces::BootInterface& DriverComposition::boot(const std::string& name) const {
+    return static_cast<interfaces::BootInterface&>(instance("boot", name));
+}
+interfaces::DeployInterface& DriverComposition::deploy(const std::string& name) const {
+    return static_cast<interfaces::DeployInterface&>(instance("deploy", name));
 }
 
 std::vector<interfaces::PropertySpec> DriverComposition::properties(const std::string& type) const {

@@ -16,6 +16,13 @@
 #include "interfaces/hardware_type.h"
 #include "interfaces/registry.h"
 
+namespace ingot::interfaces {
+class BootInterface;
+class DeployInterface;
+class ManagementInterface;
+class PowerInterface;
+}  // namespace ingot::interfaces
+
 namespace ingot::conductor {
 
 struct InterfaceCheck {
@@ -49,7 +56,11 @@ public:
     void compose(nlohmann::json& node, bool reset_unsupported) const;
 
     // The interface object for an implementation (shared, stateless).
-    const interfaces::BaseInterface& instance(const std::string& kind, const std::string& name) const;
+    interfaces::BaseInterface& instance(const std::string& kind, const std::string& name) const;
+    interfaces::PowerInterface& power(const std::string& name) const;
+    interfaces::ManagementInterface& management(const std::string& name) const;
+    interfaces::BootInterface& boot(const std::string& name) const;
+    interfaces::DeployInterface& deploy(const std::string& name) const;
 
     // driver_info keys of a hardware type's default interfaces.
     std::vector<interfaces::PropertySpec> properties(const std::string& type) const;

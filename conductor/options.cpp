@@ -52,6 +52,11 @@ std::vector<OptionSpec> build_options() {
          "The conductor group this conductor serves (nodes' `conductor_group`)."},
         {"conductor", "allow_deleting_available_nodes", Type::boolean, "true",
          "Whether nodes in the `available` state may be deleted."},
+        {"conductor", "workers_pool_size", Type::integer, "100",
+         "Threads doing long work (power actions, deploys). When all are busy and as\n"
+         "many jobs wait, new requests get 503, as in Ironic.", {}, 1, 10000},
+        {"conductor", "power_action_timeout", Type::integer, "120",
+         "Seconds a power action may take when the request names no timeout.", {}, 1, 3600},
         {"DEFAULT", "plugin_dirs", Type::list, "",
          "Directories searched for plugin shared objects (*.so), in order. Empty:\n"
          "lib/ingot/plugins under the prefix ingot-conductor is installed in. The\n"

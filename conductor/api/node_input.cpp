@@ -72,7 +72,7 @@ void check_name(const json& name, const Request& req, const std::string& creatin
 
 // Boolean fields accept oslo's strict boolean strings ("yes", "0", ...).
 void coerce_booleans(json& values) {
-    for (const char* key : {"automated_clean", "console_enabled", "maintenance", "retired"}) {
+    for (const char* key : {"automated_clean", "console_enabled", "maintenance", "retired", "protected"}) {
         if (!values.contains(key) || !values[key].is_string()) continue;
         bool b = false;
         const std::string text = values[key].get<std::string>();

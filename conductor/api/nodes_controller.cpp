@@ -49,6 +49,10 @@ std::vector<db::Filter> list_filters(const Request& req) {
     eq("owner", "owner", 50);
     eq("lessee", "lessee", 65);
     eq("shard", "shard", 82);
+    if (auto v = req.query_value("chassis_uuid")) {
+        if (!is_uuid_like(*v)) throw InvalidInput("Expected UUID for chassis_uuid: " + *v);
+        filters.push_back({"chassis_uuid", Op::eq, normalize_uuid(*v)});
+    }
     if (auto v = req.query_value("instance_uuid")) {
         if (!is_uuid_like(*v)) throw InvalidInput("Expected a UUID for instance_uuid but received " + *v + ".");
         filters.push_back({"instance_uuid", Op::eq, normalize_uuid(*v)});
@@ -102,7 +106,7 @@ Response list_nodes(Context& ctx, const Request& req, bool detail, std::vector<d
         "limit",          "marker",     "sort_key",      "sort_dir",   "fields",   "detail",
         "provision_state", "driver",    "resource_class", "owner",     "lessee",   "shard",
         "sharded",        "instance_uuid", "conductor_group", "fault", "maintenance", "associated",
-        "description_contains"};
+        "description_contains", "chassis_uuid"};
     check_query_args(req, list_args);
     auto fields = query_fields(req);
     if (auto d = query_bool(req, "detail")) {
@@ -308,27 +312,6 @@ Response set_maintenance(Context& ctx, const Request& req, bool on) {
     return r;
 }
 
-Response get_states(Context& ctx, const Request& req) {
-    db::Session session(*ctx.database);
-    db::Record node = find_node(session, req, req.param("node"));
-    json out = {{"power_state", node["power_state"]},
-                {"target_power_state", node["target_power_state"]},
-                {"provision_state", provision_state_for_version(node["provision_state"], req.version)},
-                {"target_provision_state", provision_state_for_version(node["target_provision_state"], req.version)},
-                {"provision_updated_at", node["provision_updated_at"]},
-                {"last_error", node["last_error"]},
-                {"console_enabled", node["console_enabled"]}};
-    if (req.version.at_least(12)) {
-        out["raid_config"] = node["raid_config"];
-        out["target_raid_config"] = node["target_raid_config"];
-    }
-    if (req.version.at_least(75)) {
-        out["boot_mode"] = node["boot_mode"];
-        out["secure_boot"] = node["secure_boot"];
-    }
-    return json_response(200, out);
-}
-
 Response validate(Context& ctx, const Request& req) {
     db::Session session(*ctx.database);
     db::Record node = find_node(session, req, req.param("node"));
@@ -352,7 +335,6 @@ void add_node_routes(Router& router, Context& ctx) {
     router.add("DELETE", "/v1/nodes/{node}", [&ctx](const Request& r) { return delete_node(ctx, r); });
     router.add("PUT", "/v1/nodes/{node}/maintenance", [&ctx](const Request& r) { return set_maintenance(ctx, r, true); });
     router.add("DELETE", "/v1/nodes/{node}/maintenance", [&ctx](const Request& r) { return set_maintenance(ctx, r, false); });
-    router.add("GET", "/v1/nodes/{node}/states", [&ctx](const Request& r) { return get_states(ctx, r); });
     router.add("GET", "/v1/nodes/{node}/validate", [&ctx](const Request& r) { return validate(ctx, r); });
 }
 

@@ -1,6 +1,7 @@
 // /v1/ports and /v1/nodes/{node}/ports: create, list, show, update, delete.
 #include <algorithm>
 
+#include "common/config.h"
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/json_patch.h"
@@ -94,8 +95,14 @@ void check_port_values(const Request& req, const json& values, db::Session& sess
             if (!v.is_object()) throw InvalidInput("Schema error for port: " + key + " must be an object");
             out[key] = v;
         } else if (key == "pxe_enabled" || key == "is_smartnic") {
-            if (!v.is_boolean()) throw InvalidInput("Schema error for port: " + key + " must be a boolean");
-            out[key] = v;
+            // Clients send "True"/"false" strings too; Ironic accepts oslo's strict booleans.
+            bool b = false;
+            if (v.is_boolean()) b = v.get<bool>();
+            else if (!v.is_string() || !config::parse_bool(v.get<std::string>(), b))
+                throw InvalidInput("Invalid " + key + ": Unrecognized value " + v.dump() +
+                                   ", acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', "
+                                   "'true', 'y', 'yes'");
+            out[key] = b;
         } else if (key == "physical_network") {
             if (!v.is_string() && !v.is_null()) throw InvalidInput("Schema error for port: physical_network must be a string");
             out[key] = v;

@@ -6,6 +6,7 @@ Router make_router(conductor::Context& ctx) {
     Router router;
     add_root_routes(router, ctx);
     add_node_routes(router, ctx);
+    add_node_state_routes(router, ctx);
     add_port_routes(router, ctx);
     add_chassis_routes(router, ctx);
     add_driver_routes(router, ctx);

@@ -1,0 +1,91 @@
+// /v1/nodes/{node}/states: the node's states, and requests to change them
+// (power here; provisioning with the state machine).
+#include <algorithm>
+
+#include "common/errors.h"
+#include "conductor/api/common.h"
+#include "conductor/api/controllers.h"
+#include "conductor/api/node_lookup.h"
+#include "conductor/api/node_view.h"
+#include "conductor/power_actions.h"
+#include "interfaces/power.h"
+
+namespace ingot::api {
+namespace {
+
+using conductor::Context;
+
+Response get_states(Context& ctx, const Request& req) {
+    db::Session session(*ctx.database);
+    db::Record node = find_node(session, req, req.param("node"));
+    json out = {{"power_state", node["power_state"]},
+                {"target_power_state", node["target_power_state"]},
+                {"provision_state", provision_state_for_version(node["provision_state"], req.version)},
+                {"target_provision_state", provision_state_for_version(node["target_provision_state"], req.version)},
+                {"provision_updated_at", node["provision_updated_at"]},
+                {"last_error", node["last_error"]},
+                {"console_enabled", node["console_enabled"]}};
+    if (req.version.at_least(12)) {
+        out["raid_config"] = node["raid_config"];
+        out["target_raid_config"] = node["target_raid_config"];
+    }
+    if (req.version.at_least(75)) {
+        out["boot_mode"] = node["boot_mode"];
+        out["secure_boot"] = node["secure_boot"];
+    }
+    return json_response(200, out);
+}
+
+
+Response set_power_state(Context& ctx, const Request& req) {
+    check_query_args(req, {});
+    json body = req.body.empty() ? json::object() : parse_object_body(req);
+    for (auto it = body.begin(); it != body.end(); ++it)
+        if (it.key() != "target" && it.key() != "timeout") throw InvalidInput("Unexpected arguments: " + it.key());
+    if (!body.contains("target")) throw InvalidInput("Missing mandatory parameter: target");
+    if (!body["target"].is_string()) throw InvalidInput("Invalid input for field/attribute target: must be a string.");
+    const std::string target = body["target"].get<std::string>();
+
+    std::optional<int> timeout;
+    if (body.contains("timeout") && !body["timeout"].is_null()) {
+        if (!req.version.at_least(27)) throw NotAcceptable("Request not acceptable.");
+        if (!body["timeout"].is_number_integer() || body["timeout"].get<long long>() < 1)
+            throw InvalidInput("timeout has to be positive integer");
+        timeout = static_cast<int>(std::min<long long>(body["timeout"].get<long long>(), 86400));
+    }
+    const bool soft = target == interfaces::kSoftPowerOff || target == interfaces::kSoftRebooting;
+    if (soft && !req.version.at_least(27)) throw NotAcceptable("Request not acceptable.");
+
+    db::Record node;
+    {
+        db::Session s(*ctx.database);
+        node = find_node(s, req, req.param("node"));
+    }
+    const json& power_state = node["power_state"];
+    static const std::vector<std::string> targets = {interfaces::kPowerOn, interfaces::kPowerOff, interfaces::kRebooting,
+                                                     interfaces::kSoftPowerOff, interfaces::kSoftRebooting};
+    if (std::find(targets.begin(), targets.end(), target) == targets.end()) {
+        throw InvalidInput("The requested action \"" + target + "\" can not be performed on node \"" +
+                           node["uuid"].get<std::string>() + "\" while it is in state \"" +
+                           (power_state.is_string() ? power_state.get<std::string>() : "None") + "\".");
+    }
+    const std::string provision = node["provision_state"].is_string() ? node["provision_state"].get<std::string>() : "";
+    if (provision == "cleaning" || provision == "clean wait") {
+        throw InvalidInput("Can not change the power state of node " + node["uuid"].get<std::string>() +
+                           " while it is in state \"" + provision + "\".");
+    }
+    conductor::start_power_action(ctx, node, target, timeout);
+    Response r;
+    r.status = 202;
+    r.headers.emplace_back("Location", base_url(ctx, req) + "/v1/nodes/" + req.param("node") + "/states");
+    return r;
+}
+
+}  // namespace
+
+void add_node_state_routes(Router& router, Context& ctx) {
+    router.add("GET", "/v1/nodes/{node}/states", [&ctx](const Request& r) { return get_states(ctx, r); });
+    router.add("PUT", "/v1/nodes/{node}/states/power", [&ctx](const Request& r) { return set_power_state(ctx, r); });
+}
+
+}  // namespace ingot::api

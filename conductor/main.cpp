@@ -16,6 +16,8 @@
 #include "conductor/conductor_registration.h"
 #include "conductor/context.h"
 #include "conductor/options.h"
+#include "conductor/periodic_tasks.h"
+#include "conductor/recovery.h"
 
 using namespace ingot;
 
@@ -61,6 +63,8 @@ int main(int argc, char** argv) {
 
     try {
         conductor::register_conductor(*ctx);
+        conductor::recover_nodes(*ctx);
+        auto periodic = std::make_unique<conductor::PeriodicTasks>(*ctx);
         api::Dispatcher dispatcher(api::make_router(*ctx),
                                    static_cast<size_t>(ctx->config.get_int("api", "max_request_body_size")));
         api::ServerOptions opts;
@@ -77,6 +81,8 @@ int main(int argc, char** argv) {
         sigwait(&signals, &sig);
         log::info("conductor.stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
         server.stop();
+        periodic.reset();
+        ctx->workers.reset();  // let running jobs finish and release their nodes
         conductor::unregister_conductor(*ctx);
     } catch (const std::exception& e) {
         log::error("conductor.failed", {{"error", e.what()}});

@@ -32,24 +32,39 @@ db::Record reserve_node(Context& ctx, int64_t node_id, const db::Record& changes
     throw Conflict("Node " + std::to_string(node_id) + " is being changed by many requests at once; retry.");
 }
 
-db::Record release_node(Context& ctx, int64_t node_id, const db::Record& changes) {
-    // The lock holder is the only writer, so a stale read here means a
-    // reader-visible field moved under us (e.g. maintenance); just retry.
+namespace {
+
+db::Record write_holding_lock(Context& ctx, int64_t node_id, db::Record update) {
+    // The lock holder is the only writer of what it changes, so a stale read
+    // here means a reader-visible field moved under us (e.g. maintenance):
+    // retry against the fresh row.
+    update["updated_at"] = utc_now_iso();
     for (int attempt = 0;; ++attempt) {
         db::Session s(*ctx.database, true);
         auto node = s.find(db::nodes_table(), "id", node_id);
         if (!node) throw NotFound("Node " + std::to_string(node_id) + " could not be found.");
-        db::Record update = changes;
-        update["reservation"] = nullptr;
-        update["updated_at"] = utc_now_iso();
+        if ((*node)["reservation"] != ctx.hostname)
+            throw Conflict("Node " + (*node)["uuid"].get<std::string>() + " is no longer locked by this conductor.");
         try {
-            auto released = s.update(db::nodes_table(), node_id, (*node)["row_version"], update);
+            auto written = s.update(db::nodes_table(), node_id, (*node)["row_version"], update);
             s.commit();
-            return released;
+            return written;
         } catch (const db::StaleRecord&) {
             if (attempt >= 20) throw;
         }
     }
+}
+
+}  // namespace
+
+db::Record update_locked(Context& ctx, int64_t node_id, const db::Record& changes) {
+    return write_holding_lock(ctx, node_id, changes);
+}
+
+db::Record release_node(Context& ctx, int64_t node_id, const db::Record& changes) {
+    db::Record update = changes;
+    update["reservation"] = nullptr;
+    return write_holding_lock(ctx, node_id, update);
 }
 
 }  // namespace ingot::conductor

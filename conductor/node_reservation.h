@@ -18,6 +18,9 @@ db::Record reserve_node(Context& ctx, int64_t node_id, const db::Record& changes
 // Writes `changes` and clears the lock in one update.
 db::Record release_node(Context& ctx, int64_t node_id, const db::Record& changes = nlohmann::json::object());
 
+// Writes `changes` while keeping the lock (which must be ours).
+db::Record update_locked(Context& ctx, int64_t node_id, const db::Record& changes);
+
 [[noreturn]] void throw_node_locked(const db::Record& node);
 
 }  // namespace ingot::conductor

@@ -55,6 +55,30 @@ std::vector<OptionSpec> build_options() {
         {"conductor", "workers_pool_size", Type::integer, "100",
          "Threads doing long work (power actions, deploys). When all are busy and as\n"
          "many jobs wait, new requests get 503, as in Ironic.", {}, 1, 10000},
+        {"conductor", "automated_clean", Type::boolean, "true",
+         "Clean nodes automatically on provide and after undeploy (a node's own\n"
+         "automated_clean field overrides this)."},
+        {"conductor", "max_concurrent_deploy", Type::integer, "250",
+         "Most nodes deploying at once; more deploy requests get 503.", {}, 1, 1000000},
+        {"conductor", "deploy_callback_timeout", Type::integer, "1800",
+         "Seconds a node may wait in `wait call-back` for its agent before the deploy\n"
+         "fails.", {}, 1, 86400},
+        {"conductor", "clean_callback_timeout", Type::integer, "1800",
+         "Seconds a node may wait in `clean wait` before cleaning fails.", {}, 1, 86400},
+        {"conductor", "inspect_wait_timeout", Type::integer, "1800",
+         "Seconds a node may wait in `inspect wait` before inspection fails.", {}, 1, 86400},
+        {"conductor", "sync_power_state_interval", Type::integer, "60",
+         "Seconds between power-state syncs of all nodes with their BMCs; 0 disables.", {}, 0, 86400},
+        {"conductor", "force_power_state_during_sync", Type::boolean, "true",
+         "When a machine's power differs from the database during a sync, set the\n"
+         "machine to the recorded state (true) or record the machine's state (false)."},
+        {"conductor", "heartbeat_interval", Type::integer, "10",
+         "Seconds between this conductor's liveness updates in the database.", {}, 1, 3600},
+        {"conductor", "heartbeat_timeout", Type::integer, "60",
+         "A conductor that has not updated its row for this many seconds is shown as\n"
+         "not alive.", {}, 1, 86400},
+        {"conductor", "check_timeouts_interval", Type::integer, "30",
+         "Seconds between checks for nodes waiting longer than their callback timeouts.", {}, 1, 3600},
         {"conductor", "power_action_timeout", Type::integer, "120",
          "Seconds a power action may take when the request names no timeout.", {}, 1, 3600},
         {"DEFAULT", "plugin_dirs", Type::list, "",

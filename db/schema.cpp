@@ -137,6 +137,22 @@ const std::vector<const char*>& migrations() {
             updated_at TEXT
         );
         )SQL",
+        // 2: node history (GET /v1/nodes/{id}/history): transitions and errors.
+        R"SQL(
+        CREATE TABLE node_history (
+            id INTEGER PRIMARY KEY,
+            row_version INTEGER NOT NULL DEFAULT 1,
+            uuid TEXT NOT NULL UNIQUE,
+            node_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+            conductor TEXT,
+            event_type TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            event TEXT NOT NULL,
+            user TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX node_history_node_id ON node_history(node_id, id);
+        )SQL",
     };
     return list;
 }

@@ -38,5 +38,6 @@ const Table& ports_table();
 const Table& portgroups_table();
 const Table& chassis_table();
 const Table& conductors_table();
+const Table& node_history_table();
 
 }  // namespace ingot::db

@@ -141,4 +141,20 @@ const Table& conductors_table() {
     return t;
 }
 
+const Table& node_history_table() {
+    static const Table t{
+        "node_history",
+        {
+            {"uuid", Kind::text, ""},
+            {"node_id", Kind::integer, ""},
+            {"conductor", Kind::text, ""},
+            {"event_type", Kind::text, ""},
+            {"severity", Kind::text, ""},
+            {"event", Kind::text, ""},
+            {"user", Kind::text, ""},
+            {"created_at", Kind::text, ""},
+        }};
+    return t;
+}
+
 }  // namespace ingot::db

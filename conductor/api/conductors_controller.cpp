@@ -1,4 +1,8 @@
 // /v1/conductors (1.49): the conductors registered in the database.
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
 #include "common/errors.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
@@ -8,11 +12,22 @@ namespace {
 
 using conductor::Context;
 
+// Alive: online and its heartbeat is recent (Ironic's heartbeat_timeout).
+bool is_alive(const Context& ctx, const db::Record& c) {
+    if (c["online"] != true) return false;
+    const json& stamp = c["updated_at"].is_string() ? c["updated_at"] : c["created_at"];
+    std::tm tm{};
+    std::istringstream in(stamp.get<std::string>().substr(0, 19));
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+    if (in.fail()) return false;
+    return std::time(nullptr) - timegm(&tm) <= ctx.config.get_int("conductor", "heartbeat_timeout");
+}
+
 json conductor_view(const Context& ctx, const Request& req, const db::Record& c, bool detail) {
     const std::string host = c["hostname"].get<std::string>();
     json out = {{"hostname", host},
                 {"conductor_group", c["conductor_group"]},
-                {"alive", c["online"]},
+                {"alive", is_alive(ctx, c)},
                 {"links", links(base_url(ctx, req), "conductors/" + host)}};
     if (detail) {
         out["drivers"] = c["drivers"];

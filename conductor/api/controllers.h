@@ -9,6 +9,8 @@ namespace ingot::api {
 void add_root_routes(Router& router, conductor::Context& ctx);
 void add_node_routes(Router& router, conductor::Context& ctx);
 void add_node_state_routes(Router& router, conductor::Context& ctx);
+void add_node_management_routes(Router& router, conductor::Context& ctx);
+void add_node_history_routes(Router& router, conductor::Context& ctx);
 void add_port_routes(Router& router, conductor::Context& ctx);
 void add_chassis_routes(Router& router, conductor::Context& ctx);
 void add_driver_routes(Router& router, conductor::Context& ctx);

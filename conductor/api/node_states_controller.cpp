@@ -8,6 +8,8 @@
 #include "conductor/api/node_lookup.h"
 #include "conductor/api/node_view.h"
 #include "conductor/power_actions.h"
+#include "conductor/provisioning.h"
+#include "conductor/state_machine.h"
 #include "interfaces/power.h"
 
 namespace ingot::api {
@@ -81,9 +83,55 @@ Response set_power_state(Context& ctx, const Request& req) {
     return r;
 }
 
+Response set_provision_state(Context& ctx, const Request& req) {
+    check_query_args(req, {});
+    json body = req.body.empty() ? json::object() : parse_object_body(req);
+    static const std::vector<std::string> allowed = {"target", "configdrive", "clean_steps", "deploy_steps",
+                                                     "rescue_password", "disable_ramdisk"};
+    for (auto it = body.begin(); it != body.end(); ++it)
+        if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end())
+            throw InvalidInput("Unexpected arguments: " + it.key());
+    if (!body.contains("target")) throw InvalidInput("Missing mandatory parameter: target");
+    if (!body["target"].is_string()) throw InvalidInput("Invalid input for field/attribute target: must be a string.");
+    auto since = [&](const char* key, int minor) {
+        if (body.contains(key) && !body[key].is_null() && !req.version.at_least(minor))
+            throw NotAcceptable("Request not acceptable.");
+    };
+    since("clean_steps", 15);
+    since("rescue_password", 38);
+    since("deploy_steps", 69);
+    since("disable_ramdisk", 70);
+    if (body.contains("configdrive") && body["configdrive"].is_object() && !req.version.at_least(56))
+        throw NotAcceptable("Request not acceptable.");
+
+    conductor::ProvisionRequest request;
+    request.verb = body["target"].get<std::string>();
+    if (const auto* verb = conductor::states::find_verb(request.verb); verb && !req.version.at_least(verb->since))
+        throw NotAcceptable("Request not acceptable.");
+    request.configdrive = body.value("configdrive", json());
+    request.clean_steps = body.value("clean_steps", json());
+    request.deploy_steps = body.value("deploy_steps", json());
+    if (body.contains("rescue_password") && !body["rescue_password"].is_null()) {
+        if (!body["rescue_password"].is_string()) throw InvalidInput("rescue_password must be a string");
+        request.rescue_password = body["rescue_password"].get<std::string>();
+    }
+    db::Record node;
+    {
+        db::Session s(*ctx.database);
+        node = find_node(s, req, req.param("node"));
+    }
+    conductor::start_provision_action(ctx, node, request);
+    Response r;
+    r.status = 202;
+    r.headers.emplace_back("Location", base_url(ctx, req) + "/v1/nodes/" + req.param("node") + "/states");
+    return r;
+}
+
 }  // namespace
 
 void add_node_state_routes(Router& router, Context& ctx) {
+    router.add("PUT", "/v1/nodes/{node}/states/provision",
+               [&ctx](const Request& r) { return set_provision_state(ctx, r); });
     router.add("GET", "/v1/nodes/{node}/states", [&ctx](const Request& r) { return get_states(ctx, r); });
     router.add("PUT", "/v1/nodes/{node}/states/power", [&ctx](const Request& r) { return set_power_state(ctx, r); });
 }

@@ -7,6 +7,8 @@ Router make_router(conductor::Context& ctx) {
     add_root_routes(router, ctx);
     add_node_routes(router, ctx);
     add_node_state_routes(router, ctx);
+    add_node_management_routes(router, ctx);
+    add_node_history_routes(router, ctx);
     add_port_routes(router, ctx);
     add_chassis_routes(router, ctx);
     add_driver_routes(router, ctx);

@@ -52,7 +52,6 @@ class SdkNodeTest(SdkTestCase):
         self.assertEqual(data.max_microversion, (1, 82))
         self.assertEqual(self.conn.baremetal.get_endpoint().rstrip("/"), self.conductor.url + "/v1")
 
-    @unittest.skip("needs PUT /v1/nodes/{id}/states/provision: the provision state machine is the next piece of work")
     def test_create_node_default_reaches_available(self):
         # The SDK's default create: POST, then `manage` and `provide` with
         # wait=True until the node is `available` (openstack/baremetal/v1/node.py

@@ -1,0 +1,182 @@
+#include "conductor/periodic_tasks.h"
+
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+#include "common/ids.h"
+#include "common/log.h"
+#include "conductor/api/node_view.h"
+#include "conductor/node_history.h"
+#include "conductor/node_reservation.h"
+#include "conductor/state_machine.h"
+#include "db/store.h"
+#include "interfaces/power.h"
+
+namespace ingot::conductor {
+namespace {
+
+using nlohmann::json;
+
+// Seconds since the epoch of an ISO timestamp written by utc_now_iso().
+long long epoch_of(const std::string& iso) {
+    std::tm tm{};
+    std::istringstream in(iso.substr(0, 19));
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+    if (in.fail()) return 0;
+    return static_cast<long long>(timegm(&tm));
+}
+
+long long now_epoch() { return static_cast<long long>(std::time(nullptr)); }
+
+}  // namespace
+
+PeriodicTasks::PeriodicTasks(Context& ctx) : ctx_(ctx) {
+    const auto& c = ctx.config;
+    every(std::chrono::seconds(c.get_int("conductor", "heartbeat_interval")), [this] { heartbeat(); });
+    every(std::chrono::seconds(c.get_int("conductor", "check_timeouts_interval")), [this] { fail_timed_out_waits(); });
+    if (long long s = c.get_int("conductor", "sync_power_state_interval"); s > 0)
+        every(std::chrono::seconds(s), [this] { sync_power_states(); });
+}
+
+PeriodicTasks::~PeriodicTasks() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : threads_) t.join();
+}
+
+void PeriodicTasks::every(std::chrono::seconds interval, std::function<void()> duty) {
+    threads_.emplace_back([this, interval, duty] {
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
+            lock.unlock();
+            try {
+                duty();
+            } catch (const std::exception& e) {
+                log::error("periodic.failed", {{"error", e.what()}});
+            }
+            lock.lock();
+        }
+    });
+}
+
+void PeriodicTasks::heartbeat() {
+    db::Session s(*ctx_.database, true);
+    auto row = s.find(db::conductors_table(), "hostname", ctx_.hostname);
+    if (row) s.update(db::conductors_table(), (*row)["id"], (*row)["row_version"], {{"online", true}, {"updated_at", utc_now_iso()}});
+    s.commit();
+}
+
+int PeriodicTasks::fail_timed_out_waits() {
+    struct Wait {
+        const std::string& state;
+        const char* option;
+        const char* what;
+    };
+    const Wait waits[] = {{states::kDeployWait, "deploy_callback_timeout", "callback"},
+                          {states::kCleanWait, "clean_callback_timeout", "clean callback"},
+                          {states::kInspectWait, "inspect_wait_timeout", "inspection"}};
+    int failed = 0;
+    for (const auto& w : waits) {
+        const long long timeout = ctx_.config.get_int("conductor", w.option);
+        std::vector<db::Record> nodes;
+        {
+            db::Session s(*ctx_.database);
+            db::ListQuery q;
+            q.filters = {{"provision_state", db::Filter::Op::eq, w.state}, {"reservation", db::Filter::Op::is_null, nullptr}};
+            q.columns = {"uuid", "provision_updated_at", "provision_state"};
+            nodes = s.list(db::nodes_table(), q);
+        }
+        for (const auto& n : nodes) {
+            const json& updated = n["provision_updated_at"];
+            if (updated.is_string() && now_epoch() - epoch_of(updated.get<std::string>()) < timeout) continue;
+            const std::string message = "Timeout reached while waiting for " + std::string(w.what) + " for node " +
+                                        n["uuid"].get<std::string>() + " (" + std::to_string(timeout) + " s)";
+            try {
+                reserve_node(ctx_, n["id"].get<int64_t>());
+                auto to = states::next_state(w.state, "fail");
+                db::Record saved = release_node(ctx_, n["id"].get<int64_t>(),
+                                                {{"provision_state", *to},
+                                                 {"target_provision_state", nullptr},
+                                                 {"provision_updated_at", utc_now_iso()},
+                                                 {"last_error", message}});
+                record_history(ctx_, n["id"].get<int64_t>(), "provisioning", "ERROR", message);
+                ctx_.events->provision_state_changed(api::node_event(ctx_, saved), w.state, *to);
+                log::warning("timeout.failed_node", {{"node", n["uuid"].get<std::string>()}, {"state", w.state}});
+                ++failed;
+            } catch (const Conflict&) {
+                // Someone took the node in between (e.g. its agent called back).
+            }
+        }
+    }
+    return failed;
+}
+
+int PeriodicTasks::sync_power_states() {
+    std::vector<db::Record> nodes;
+    {
+        db::Session s(*ctx_.database);
+        db::ListQuery q;
+        q.filters = {{"maintenance", db::Filter::Op::eq, false}, {"reservation", db::Filter::Op::is_null, nullptr}};
+        nodes = s.list(db::nodes_table(), q);
+    }
+    const bool force = ctx_.config.get_bool("conductor", "force_power_state_during_sync");
+    int submitted = 0;
+    for (const auto& n : nodes) {
+        // Reading the BMC needs no lock (Ironic uses a shared lock here);
+        // only a correction takes the node's lock, so syncing never makes
+        // users' requests fail with "locked".
+        bool ok = ctx_.workers->try_submit([this, n, force] {
+            const int64_t node_id = n["id"].get<int64_t>();
+            const std::string uuid = n["uuid"].get<std::string>();
+            try {
+                auto& power = ctx_.drivers->power(n["power_interface"].get<std::string>());
+                interfaces::Task task(n, ctx_.hostname);
+                const std::string actual = power.get_power_state(task);
+                const json& recorded = n["power_state"];
+                if (recorded == actual) return;
+                db::Record locked;
+                try {
+                    locked = reserve_node(ctx_, node_id);
+                } catch (const Conflict&) {
+                    return;  // busy: the next round looks again
+                }
+                json changes = json::object();
+                if (locked["power_state"] != recorded) {
+                    // Someone changed it meanwhile; leave it to them.
+                } else if (recorded.is_string() && force) {
+                    interfaces::Task locked_task(locked, ctx_.hostname);
+                    try {
+                        power.set_power_state(locked_task, recorded.get<std::string>(), std::chrono::seconds(60));
+                        record_history(ctx_, node_id, "power", "INFO",
+                                       "Machine power was " + actual + ", set back to the recorded " +
+                                           recorded.get<std::string>());
+                    } catch (const std::exception& e) {
+                        changes["last_error"] = std::string("During sync_power_state, failed to restore power: ") + e.what();
+                    }
+                } else {
+                    changes["power_state"] = actual;
+                    record_history(ctx_, node_id, "power", "INFO",
+                                   "Power state changed outside Ingot: recorded " +
+                                       (recorded.is_string() ? recorded.get<std::string>() : std::string("None")) +
+                                       ", machine reports " + actual);
+                }
+                db::Record saved = release_node(ctx_, node_id, changes);
+                if (changes.contains("power_state")) {
+                    ctx_.events->power_state_changed(api::node_event(ctx_, saved),
+                                                     recorded.is_string() ? recorded.get<std::string>() : "None", actual);
+                }
+            } catch (const std::exception& e) {
+                log::warning("power_sync.failed", {{"node", uuid}, {"error", e.what()}});
+            }
+        });
+        if (!ok) break;  // the pool is busy; the rest wait for the next round
+        ++submitted;
+    }
+    return submitted;
+}
+
+}  // namespace ingot::conductor

@@ -43,6 +43,7 @@ public:
 
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     int port() const { return port_; }
+    pid_t pid() const { return child_->pid(); }
     static std::string bin_dir();
     const std::string& state_dir() const { return dir_.path(); }
     std::string log() const;  // the conductor's output so far

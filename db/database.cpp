@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <filesystem>
+#include <unordered_map>
 
 #include "common/errors.h"
 #include "common/strings.h"
@@ -13,7 +14,17 @@ namespace ingot::db {
 namespace {
 // Keep this many idle connections; more may exist briefly under load.
 constexpr size_t kMaxIdle = 16;
+// Statements cached per connection; the SQL texts are few (built from the
+// fixed column tables), so this bound is only a safety net.
+constexpr size_t kMaxStatements = 256;
 }  // namespace
+
+struct Database::Connection {
+    explicit Connection(const std::string& path)
+        : db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX) {}
+    SQLite::Database db;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+};
 
 std::string Database::path_from_url(const std::string& url) {
     const std::string prefix = "sqlite:///";
@@ -29,12 +40,11 @@ Database::Database(std::string path, bool migrate_now) : path_(std::move(path)) 
     std::filesystem::path parent = std::filesystem::path(path_).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
     auto conn = open_connection();
-    conn->exec("PRAGMA journal_mode=WAL");
     if (migrate_now) {
-        migrate(*conn);
-    } else if (schema_version(*conn) != latest_schema_version()) {
+        migrate(conn->db);
+    } else if (schema_version(conn->db) != latest_schema_version()) {
         throw ConfigError("database " + path_ + " is at schema version " +
-                          std::to_string(schema_version(*conn)) + ", expected " +
+                          std::to_string(schema_version(conn->db)) + ", expected " +
                           std::to_string(latest_schema_version()) + "; run ingot-conductor --upgrade-db");
     }
     give_back(std::move(conn));
@@ -42,17 +52,19 @@ Database::Database(std::string path, bool migrate_now) : path_(std::move(path)) 
 
 Database::~Database() = default;
 
-std::unique_ptr<SQLite::Database> Database::open_connection() {
-    auto conn = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
-                                                              SQLite::OPEN_NOMUTEX);
-    conn->exec("PRAGMA journal_mode=WAL");
-    conn->exec("PRAGMA synchronous=NORMAL");
-    conn->exec("PRAGMA foreign_keys=ON");
-    conn->setBusyTimeout(10000);
+std::unique_ptr<Database::Connection> Database::open_connection() {
+    auto conn = std::make_unique<Connection>(path_);
+    conn->db.exec("PRAGMA journal_mode=WAL");
+    conn->db.exec("PRAGMA synchronous=NORMAL");
+    conn->db.exec("PRAGMA foreign_keys=ON");
+    // Bound the WAL file: concurrent readers can delay checkpoints, and
+    // without a limit the file keeps its largest size.
+    conn->db.exec("PRAGMA journal_size_limit=67108864");
+    conn->db.setBusyTimeout(10000);
     return conn;
 }
 
-void Database::give_back(std::unique_ptr<SQLite::Database> conn) {
+void Database::give_back(std::unique_ptr<Connection> conn) {
     std::lock_guard lock(mutex_);
     if (idle_.size() < kMaxIdle) idle_.push_back(std::move(conn));
 }
@@ -69,8 +81,22 @@ Database::Lease Database::connect() {
     return Lease(*this, open_connection());
 }
 
-Database::Lease::Lease(Database& owner, std::unique_ptr<SQLite::Database> conn)
-    : owner_(&owner), conn_(std::move(conn)) {}
+Database::Lease::Lease(Database& owner, std::unique_ptr<Connection> conn) : owner_(&owner), conn_(std::move(conn)) {}
+
+SQLite::Database& Database::Lease::operator*() { return conn_->db; }
+SQLite::Database* Database::Lease::operator->() { return &conn_->db; }
+
+SQLite::Statement& Database::Lease::prepare(const std::string& sql) {
+    auto it = conn_->statements.find(sql);
+    if (it == conn_->statements.end()) {
+        if (conn_->statements.size() >= kMaxStatements) conn_->statements.clear();
+        it = conn_->statements.emplace(sql, std::make_unique<SQLite::Statement>(conn_->db, sql)).first;
+    } else {
+        it->second->reset();
+        it->second->clearBindings();
+    }
+    return *it->second;
+}
 
 Database::Lease::Lease(Lease&& other) noexcept : owner_(other.owner_), conn_(std::move(other.conn_)) {}
 

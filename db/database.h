@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
-namespace SQLite { class Database; }
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
 
 namespace ingot::db {
 
@@ -21,20 +24,30 @@ public:
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
+    struct Connection;
+
     // A connection borrowed from the pool for the lifetime of the lease.
     class Lease {
     public:
-        Lease(Database& owner, std::unique_ptr<SQLite::Database> conn);
+        Lease(Database& owner, std::unique_ptr<Connection> conn);
         ~Lease();
         Lease(Lease&&) noexcept;
-        SQLite::Database& operator*() { return *conn_; }
-        SQLite::Database* operator->() { return conn_.get(); }
+        SQLite::Database& operator*();
+        SQLite::Database* operator->();
+        // A prepared statement for `sql`, compiled once per connection and
+        // reused (reset, bindings cleared). The caller must reset() it when
+        // done, or the connection keeps an old read snapshot.
+        SQLite::Statement& prepare(const std::string& sql);
 
     private:
         Database* owner_;
-        std::unique_ptr<SQLite::Database> conn_;
+        std::unique_ptr<Connection> conn_;
     };
     Lease connect();
+
+    // Writers queue here instead of spinning in SQLite's busy handler,
+    // which sleeps in growing steps and gives long latency tails.
+    std::mutex& write_mutex() { return write_mutex_; }
 
     const std::string& path() const { return path_; }
 
@@ -42,12 +55,13 @@ public:
     static std::string path_from_url(const std::string& url);
 
 private:
-    std::unique_ptr<SQLite::Database> open_connection();
-    void give_back(std::unique_ptr<SQLite::Database> conn);
+    std::unique_ptr<Connection> open_connection();
+    void give_back(std::unique_ptr<Connection> conn);
 
     std::string path_;
     std::mutex mutex_;
-    std::vector<std::unique_ptr<SQLite::Database>> idle_;
+    std::mutex write_mutex_;
+    std::vector<std::unique_ptr<Connection>> idle_;
 };
 
 }  // namespace ingot::db

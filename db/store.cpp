@@ -8,6 +8,18 @@
 namespace ingot::db {
 namespace {
 
+// Cached statements go back to the pool reset, so that they hold no read
+// snapshot (which would hide newer writes and block WAL checkpoints).
+struct ResetOnExit {
+    SQLite::Statement& st;
+    ~ResetOnExit() {
+        try {
+            st.reset();
+        } catch (...) {
+        }
+    }
+};
+
 void require_column(const Table& t, const std::string& name) {
     if (name == "id" || t.find(name)) return;
     throw InvalidInput("unknown column " + t.name + "." + name);
@@ -134,6 +146,7 @@ std::string where_clause(const Table& t, const std::vector<Filter>& filters,
 
 Session::Session(Database& db, bool write_transaction) : conn_(db.connect()) {
     if (write_transaction) {
+        writer_ = std::unique_lock(db.write_mutex());
         conn_->exec("BEGIN IMMEDIATE");
         in_txn_ = true;
     }
@@ -149,6 +162,8 @@ void Session::commit() {
     if (!in_txn_) return;
     conn_->exec("COMMIT");
     in_txn_ = false;
+    // Let the next writer in at once; this session may go on reading.
+    if (writer_.owns_lock()) writer_.unlock();
 }
 
 Record Session::insert(const Table& t, const Record& values) {
@@ -164,7 +179,8 @@ Record Session::insert(const Table& t, const Record& values) {
     std::string sql = "INSERT INTO " + t.name + " (" + join(names, ", ") + ") VALUES (" + join(marks, ", ") + ")";
     int64_t id = 0;
     try {
-        SQLite::Statement st(*conn_, sql);
+        SQLite::Statement& st = conn_.prepare(sql);
+        ResetOnExit done(st);
         for (size_t i = 0; i < binds.size(); ++i) bind_value(st, static_cast<int>(i + 1), binds[i].first, binds[i].second);
         st.exec();
         id = conn_->getLastInsertRowid();
@@ -180,7 +196,8 @@ std::optional<Record> Session::find(const Table& t, const std::string& column, c
     auto cols = selected(t, columns);
     std::string sql = "SELECT " + select_list(t, cols) + " FROM " + t.name + " WHERE " +
                       (column == "id" ? t.name + ".id" : column_sql(t, column)) + " = ?";
-    SQLite::Statement st(*conn_, sql);
+    SQLite::Statement& st = conn_.prepare(sql);
+    ResetOnExit done(st);
     bind_value(st, 1, column == "id" ? nullptr : t.find(column), value);
     if (!st.executeStep()) return std::nullopt;
     return read_row(st, cols);
@@ -224,7 +241,8 @@ std::vector<Record> Session::list(const Table& t, const ListQuery& q) {
     if (q.sort_key != "id") sql += ", " + t.name + ".id" + dir;
     if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
 
-    SQLite::Statement st(*conn_, sql);
+    SQLite::Statement& st = conn_.prepare(sql);
+    ResetOnExit done(st);
     for (size_t i = 0; i < binds.size(); ++i) bind_value(st, static_cast<int>(i + 1), binds[i].first, binds[i].second);
     std::vector<Record> out;
     while (st.executeStep()) out.push_back(read_row(st, cols));
@@ -235,7 +253,8 @@ long long Session::count(const Table& t, const std::vector<Filter>& filters) {
     std::vector<std::pair<const Column*, nlohmann::json>> binds;
     std::string where = where_clause(t, filters, binds);
     std::string sql = "SELECT COUNT(*) FROM " + t.name + (where.empty() ? "" : " WHERE " + where);
-    SQLite::Statement st(*conn_, sql);
+    SQLite::Statement& st = conn_.prepare(sql);
+    ResetOnExit done(st);
     for (size_t i = 0; i < binds.size(); ++i) bind_value(st, static_cast<int>(i + 1), binds[i].first, binds[i].second);
     st.executeStep();
     return st.getColumn(0).getInt64();
@@ -253,7 +272,8 @@ Record Session::update(const Table& t, int64_t id, int64_t expected_version, con
     sets.push_back("row_version = row_version + 1");
     std::string sql = "UPDATE " + t.name + " SET " + join(sets, ", ") + " WHERE id = ? AND row_version = ?";
     try {
-        SQLite::Statement st(*conn_, sql);
+        SQLite::Statement& st = conn_.prepare(sql);
+        ResetOnExit done(st);
         int i = 1;
         for (const auto& [col, v] : binds) bind_value(st, i++, col, v);
         st.bind(i++, id);
@@ -272,7 +292,8 @@ int Session::remove(const Table& t, const std::vector<Filter>& filters) {
     std::vector<std::pair<const Column*, nlohmann::json>> binds;
     std::string where = where_clause(t, filters, binds);
     if (where.empty()) throw InvalidInput("refusing to delete every row of " + t.name);
-    SQLite::Statement st(*conn_, "DELETE FROM " + t.name + " WHERE " + where);
+    SQLite::Statement& st = conn_.prepare("DELETE FROM " + t.name + " WHERE " + where);
+    ResetOnExit done(st);
     for (size_t i = 0; i < binds.size(); ++i) bind_value(st, static_cast<int>(i + 1), binds[i].first, binds[i].second);
     try {
         return st.exec();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,7 @@ public:
 
 private:
     Database::Lease conn_;
+    std::unique_lock<std::mutex> writer_;  // held from BEGIN to COMMIT/ROLLBACK
     bool in_txn_ = false;
 };
 

@@ -125,6 +125,12 @@ TEST_F(ExamplePlugins, LoggingExtensionLogsNodeEvents) {
     EXPECT_TRUE(log_shows(conductor, "logging_extension.node_create node=" + uuid)) << conductor.log();
     ASSERT_EQ(c.request("PATCH", "/v1/nodes/logged", R"([{"op":"add","path":"/extra/rack","value":"r1"}])").status, 200);
     EXPECT_TRUE(log_shows(conductor, "logging_extension.node_update node=" + uuid + " changed=extra"));
+    ASSERT_EQ(c.request("PUT", "/v1/nodes/logged/states/provision", R"({"target":"manage"})").status, 202);
+    EXPECT_TRUE(log_shows(conductor, "logging_extension.provision_state node=" + uuid + " from=enroll to=verifying"));
+    EXPECT_TRUE(log_shows(conductor, "logging_extension.provision_state node=" + uuid + " from=verifying to=manageable"));
+    ASSERT_EQ(c.request("PUT", "/v1/nodes/logged/states/power", R"({"target":"power on"})").status, 202);
+    EXPECT_TRUE(log_shows(conductor, "logging_extension.power_state node=" + uuid + " from=\"power off\" to=\"power on\""))
+        << conductor.log();
     ASSERT_EQ(c.request("DELETE", "/v1/nodes/logged").status, 204);
     EXPECT_TRUE(log_shows(conductor, "logging_extension.node_delete node=" + uuid));
 }

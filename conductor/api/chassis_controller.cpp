@@ -59,11 +59,8 @@ Response list_chassis(Context& ctx, const Request& req, bool detail, const std::
     auto rows = s.list(db::chassis_table(), q);
     json items = json::array();
     for (const auto& row : rows) items.push_back(chassis_view(ctx, req, row, detail));
-    json body = {{"chassis", items}};
-    std::string next = next_link(base_url(ctx, req), resource, req, page, rows.size(),
-                                 rows.empty() ? "" : rows.back()["uuid"].get<std::string>());
-    if (!next.empty()) body["next"] = next;
-    return json_response(200, body);
+    return collection_response("chassis", std::move(items), next_link(base_url(ctx, req), resource, req, page, rows.size(),
+                                 rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
 }
 
 }  // namespace
@@ -97,8 +94,7 @@ void add_chassis_routes(Router& router, Context& ctx) {
         return json_response(200, chassis_view(ctx, r, find_chassis(s, r.param("chassis")), true));
     });
     router.add("PATCH", "/v1/chassis/{chassis}", [&ctx](const Request& r) {
-        json patch = json::parse(r.body, nullptr, false);
-        if (patch.is_discarded()) throw InvalidInput("Invalid JSON in request body.");
+        json patch = parse_json_body(r);
         db::Session s(*ctx.database, true);
         db::Record c = find_chassis(s, r.param("chassis"));
         json doc = {{"description", c["description"]}, {"extra", c["extra"]}};

@@ -8,15 +8,24 @@
 
 namespace ingot::api {
 
-json parse_object_body(const Request& request) {
-    json body;
+json parse_json_body(const Request& request) {
     try {
-        body = json::parse(request.body);
+        return json::parse(request.body);
     } catch (const json::parse_error& e) {
         throw InvalidInput(std::string("Invalid JSON in request body: ") + e.what());
     }
+}
+
+json parse_object_body(const Request& request) {
+    json body = parse_json_body(request);
     if (!body.is_object()) throw InvalidInput("Invalid input: the request body must be a JSON object.");
     return body;
+}
+
+Response collection_response(const std::string& key, json items, const std::string& next) {
+    json body = {{key, std::move(items)}};
+    if (!next.empty()) body["next"] = next;
+    return json_response(200, body);
 }
 
 std::string base_url(const conductor::Context& ctx, const Request& request) {

@@ -16,8 +16,13 @@ namespace ingot::api {
 
 using nlohmann::json;
 
+// The request body as JSON (e.g. a JSON-patch array); 400 if malformed.
+json parse_json_body(const Request& request);
 // The request body as a JSON object; 400 with Ironic's wording otherwise.
 json parse_object_body(const Request& request);
+
+// A collection: {"<key>": [...], "next": "<url>"}, `next` only when given.
+Response collection_response(const std::string& key, json items, const std::string& next);
 
 // "http://host:port" from [api] public_endpoint or the request.
 std::string base_url(const conductor::Context& ctx, const Request& request);

@@ -52,11 +52,8 @@ void add_node_history_routes(Router& router, Context& ctx) {
         json items = json::array();
         const std::string uuid = node["uuid"].get<std::string>();
         for (const auto& row : rows) items.push_back(history_view(ctx, r, uuid, row, detail));
-        json body = {{"history", items}};
-        std::string next = next_link(base_url(ctx, r), "nodes/" + uuid + "/history", r, page, rows.size(),
-                                     rows.empty() ? "" : rows.back()["uuid"].get<std::string>());
-        if (!next.empty()) body["next"] = next;
-        return json_response(200, body);
+        return collection_response("history", std::move(items), next_link(base_url(ctx, r), "nodes/" + uuid + "/history", r, page, rows.size(),
+                                     rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
     });
     router.add("GET", "/v1/nodes/{node}/history/{event}", [&ctx](const Request& r) {
         require_178(r);

@@ -156,11 +156,8 @@ Response list_nodes(Context& ctx, const Request& req, bool detail, std::vector<d
     }
     json items = json::array();
     for (const auto& row : rows) items.push_back(node_view(ctx, req, row, view));
-    json body = {{"nodes", std::move(items)}};
-    std::string next = next_link(base_url(ctx, req), resource, req, page, rows.size(),
-                                 rows.empty() ? "" : rows.back()["uuid"].get<std::string>());
-    if (!next.empty()) body["next"] = next;
-    return json_response(200, body);
+    return collection_response("nodes", std::move(items), next_link(base_url(ctx, req), resource, req, page, rows.size(),
+                                 rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
 }
 
 Response get_node(Context& ctx, const Request& req) {
@@ -221,12 +218,7 @@ void check_updatable(const db::Record& node) {
 }
 
 Response patch_node(Context& ctx, const Request& req) {
-    json patch;
-    try {
-        patch = json::parse(req.body);
-    } catch (const json::parse_error& e) {
-        throw InvalidInput(std::string("Invalid JSON in request body: ") + e.what());
-    }
+    json patch = parse_json_body(req);
     db::Session session(*ctx.database, true);
     db::Record node = find_node(session, req, req.param("node"));
     check_updatable(node);

@@ -167,11 +167,8 @@ Response list_ports(Context& ctx, const Request& req, bool detail, const std::op
     auto rows = session.list(db::ports_table(), q);
     json items = json::array();
     for (const auto& row : rows) items.push_back(port_view(ctx, req, row, detail ? std::nullopt : fields));
-    json body = {{"ports", std::move(items)}};
-    std::string next = next_link(base_url(ctx, req), resource, req, page, rows.size(),
-                                 rows.empty() ? "" : rows.back()["uuid"].get<std::string>());
-    if (!next.empty()) body["next"] = next;
-    return json_response(200, body);
+    return collection_response("ports", std::move(items), next_link(base_url(ctx, req), resource, req, page, rows.size(),
+                                 rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
 }
 
 Response create_port(Context& ctx, const Request& req) {
@@ -201,12 +198,7 @@ Response create_port(Context& ctx, const Request& req) {
 }
 
 Response patch_port(Context& ctx, const Request& req) {
-    json patch;
-    try {
-        patch = json::parse(req.body);
-    } catch (const json::parse_error& e) {
-        throw InvalidInput(std::string("Invalid JSON in request body: ") + e.what());
-    }
+    json patch = parse_json_body(req);
     db::Session session(*ctx.database, true);
     db::Record port = find_port(session, req.param("port"));
     json doc = json::object();

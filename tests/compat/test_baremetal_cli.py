@@ -202,6 +202,34 @@ class NodeCommandsTest(BaremetalCliTestCase):
         self.assertEqual(proc.stdout, "")
         self.assertIn("Node nonexistent could not be found. (HTTP 404)", proc.stderr)
 
+    def test_node_lifecycle_with_wait(self):
+        created = self.create_node("cli-life")
+        for verb, state in (("manage", "manageable"), ("provide", "available"), ("deploy", "active")):
+            self.run_cli("node", verb, "cli-life", "--wait", "30")
+            self.assertEqual(self.run_json("node", "show", "cli-life")["provision_state"], state, verb)
+        self.run_cli("node", "power", "on", "cli-life")
+        for _ in range(100):
+            node = self.run_json("node", "show", "cli-life")
+            if node["power_state"] == "power on" and node["target_power_state"] is None:
+                break
+        self.assertEqual(node["power_state"], "power on")
+        self.run_cli("node", "boot", "device", "set", "cli-life", "disk", "--persistent")
+        device = self.run_json("node", "boot", "device", "show", "cli-life")
+        self.assertEqual(device["boot_device"], "disk")
+        self.run_cli("node", "undeploy", "cli-life", "--wait", "30")
+        self.assertEqual(self.run_json("node", "show", "cli-life")["provision_state"], "available")
+        history = self.run_json("node", "history", "list", "cli-life")
+        events = [h["Description of the event"] for h in history]
+        self.assertIn('Provision state changed from "deploying" to "active"', events)
+        self.assertEqual(created["provision_state"], "enroll")
+
+    def test_invalid_transition_is_refused(self):
+        self.create_node("cli-bad-verb")
+        proc = self.run_cli("node", "deploy", "cli-bad-verb", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn('can not be performed on node', proc.stderr)
+        self.assertIn('while it is in state "enroll"', proc.stderr)
+
     def test_node_create_unknown_driver_fails(self):
         proc = self.run_cli("node", "create", "--driver", "no-such-driver", check=False)
         self.assertNotEqual(proc.returncode, 0)

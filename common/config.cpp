@@ -12,8 +12,14 @@ namespace ingot::config {
 bool parse_bool(const std::string& text, bool& out) {
     std::string t = to_lower(text);
     // oslo's strict bool_from_string set.
-    if (t == "true" || t == "1" || t == "yes" || t == "on" || t == "t" || t == "y") { out = true; return true; }
-    if (t == "false" || t == "0" || t == "no" || t == "off" || t == "f" || t == "n") { out = false; return true; }
+    if (t == "true" || t == "1" || t == "yes" || t == "on" || t == "t" || t == "y") {
+        out = true;
+        return true;
+    }
+    if (t == "false" || t == "0" || t == "no" || t == "off" || t == "f" || t == "n") {
+        out = false;
+        return true;
+    }
     return false;
 }
 
@@ -82,8 +88,8 @@ void Config::load_file(const std::string& path) {
         if (t.front() == '[') {
             if (t.back() != ']') throw ConfigError(where + "malformed section header '" + t + "'");
             section = trim(t.substr(1, t.size() - 2));
-            bool known = std::any_of(specs_.begin(), specs_.end(),
-                                     [&](const OptionSpec& s) { return s.section == section; });
+            bool known =
+                std::any_of(specs_.begin(), specs_.end(), [&](const OptionSpec& s) { return s.section == section; });
             if (!known) throw ConfigError(where + "unknown section [" + section + "]");
             continue;
         }
@@ -127,8 +133,7 @@ std::string render_sample(const std::vector<OptionSpec>& specs, const std::strin
     out << "# " << title << "\n#\n# Every option with its default. Uncomment a line to change it.\n";
     std::vector<std::string> sections;
     for (const auto& s : specs)
-        if (std::find(sections.begin(), sections.end(), s.section) == sections.end())
-            sections.push_back(s.section);
+        if (std::find(sections.begin(), sections.end(), s.section) == sections.end()) sections.push_back(s.section);
     for (const auto& section : sections) {
         out << "\n[" << section << "]\n";
         for (const auto& s : specs) {
@@ -138,8 +143,7 @@ std::string render_sample(const std::vector<OptionSpec>& specs, const std::strin
             std::string line;
             while (std::getline(help, line)) out << "# " << line << "\n";
             if (s.type == Type::choice) out << "# One of: " << join(s.choices, ", ") << ".\n";
-            if (s.type == Type::integer && s.min != s.max)
-                out << "# Range: " << s.min << " to " << s.max << ".\n";
+            if (s.type == Type::integer && s.min != s.max) out << "# Range: " << s.min << " to " << s.max << ".\n";
             out << "#" << s.name << " = " << s.default_value << "\n";
         }
     }

@@ -25,7 +25,9 @@ bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && to_lower(a) == to_lower(b);
 }
 
-bool is_absolute_url(std::string_view s) { return starts_with(s, "http://") || starts_with(s, "https://"); }
+bool is_absolute_url(std::string_view s) {
+    return starts_with(s, "http://") || starts_with(s, "https://");
+}
 
 // Frees a curl_slist however request() leaves.
 struct SlistDeleter {
@@ -114,7 +116,9 @@ HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
-const std::string& HttpClient::base_url() const { return impl_->base_url; }
+const std::string& HttpClient::base_url() const {
+    return impl_->base_url;
+}
 
 void HttpClient::set_default_header(std::string name, std::string value) {
     for (auto& [k, v] : impl_->default_headers) {
@@ -193,8 +197,8 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view path,
             case CURLE_COULDNT_RESOLVE_PROXY:
                 throw HttpConnectError("cannot connect to " + url + ": " + detail);
             case CURLE_OPERATION_TIMEDOUT:
-                throw HttpTimeoutError("no answer from " + url + " within " + seconds_text(impl_->timeout) +
-                                       ": " + detail);
+                throw HttpTimeoutError("no answer from " + url + " within " + seconds_text(impl_->timeout) + ": " +
+                                       detail);
             default:
                 throw HttpTransportError(verb + " " + url + " failed: " + detail);
         }

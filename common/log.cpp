@@ -17,10 +17,14 @@ FILE* g_out = nullptr;  // nullptr means stderr
 
 const char* level_name(Level l) {
     switch (l) {
-        case Level::debug: return "DEBUG";
-        case Level::info: return "INFO";
-        case Level::warning: return "WARNING";
-        case Level::error: return "ERROR";
+        case Level::debug:
+            return "DEBUG";
+        case Level::info:
+            return "INFO";
+        case Level::warning:
+            return "WARNING";
+        case Level::error:
+            return "ERROR";
     }
     return "?";
 }
@@ -29,22 +33,36 @@ const char* level_name(Level l) {
 void append_value(std::string& out, std::string_view v) {
     bool quote = v.empty();
     for (char c : v) {
-        if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\t') { quote = true; break; }
+        if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\t') {
+            quote = true;
+            break;
+        }
     }
-    if (!quote) { out.append(v); return; }
+    if (!quote) {
+        out.append(v);
+        return;
+    }
     out.push_back('"');
     for (char c : v) {
-        if (c == '"' || c == '\\') { out.push_back('\\'); out.push_back(c); }
-        else if (c == '\n') out.append("\\n");
-        else out.push_back(c);
+        if (c == '"' || c == '\\') {
+            out.push_back('\\');
+            out.push_back(c);
+        } else if (c == '\n')
+            out.append("\\n");
+        else
+            out.push_back(c);
     }
     out.push_back('"');
 }
 
 }  // namespace
 
-void set_level(Level level) { g_level.store(static_cast<int>(level)); }
-bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed); }
+void set_level(Level level) {
+    g_level.store(static_cast<int>(level));
+}
+bool enabled(Level level) {
+    return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed);
+}
 
 Level parse_level(std::string_view name) {
     if (name == "debug") return Level::debug;
@@ -71,8 +89,8 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char stamp[64];
-    std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+    std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
     std::string line;
     line.reserve(128);
     line.append(stamp).push_back(' ');

@@ -27,8 +27,14 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
 inline void debug(std::string_view e, std::initializer_list<Field> f = {}) {
     if (enabled(Level::debug)) write(Level::debug, e, f);
 }
-inline void info(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::info, e, f); }
-inline void warning(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::warning, e, f); }
-inline void error(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::error, e, f); }
+inline void info(std::string_view e, std::initializer_list<Field> f = {}) {
+    write(Level::info, e, f);
+}
+inline void warning(std::string_view e, std::initializer_list<Field> f = {}) {
+    write(Level::warning, e, f);
+}
+inline void error(std::string_view e, std::initializer_list<Field> f = {}) {
+    write(Level::error, e, f);
+}
 
 }  // namespace ingot::log

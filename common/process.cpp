@@ -158,7 +158,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         if (log::enabled(level)) {
             std::string err_text = result.err.substr(0, 2000);
             for (const auto& s : options.secrets)
-                for (size_t p = s.empty() ? std::string::npos : err_text.find(s); p != std::string::npos; p = err_text.find(s, p))
+                for (size_t p = s.empty() ? std::string::npos : err_text.find(s); p != std::string::npos;
+                     p = err_text.find(s, p))
                     err_text.replace(p, s.size(), "******");
             log::write(level, "process.end",
                        {{"pid", std::to_string(pid)},

@@ -4,10 +4,10 @@
 // secrets masked.
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <map>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace ingot {

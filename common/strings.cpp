@@ -39,7 +39,9 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
     return out;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -63,7 +65,10 @@ bool percent_decode(std::string_view in, std::string& out) {
     out.clear();
     out.reserve(in.size());
     for (size_t i = 0; i < in.size(); ++i) {
-        if (in[i] != '%') { out.push_back(in[i]); continue; }
+        if (in[i] != '%') {
+            out.push_back(in[i]);
+            continue;
+        }
         if (i + 2 >= in.size()) return false;
         int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
         if (hi < 0 || lo < 0) return false;

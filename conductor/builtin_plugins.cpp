@@ -57,8 +57,7 @@ public:
 void register_hardware_types(Registry& r) {
     const std::string ns = interfaces::kHardwareTypesNamespace;
     auto add = [&](const char* name, const char* description, HardwareType type) {
-        r.add<HardwareType>({ns, name, "1.0", description},
-                            [type] { return std::make_unique<HardwareType>(type); });
+        r.add<HardwareType>({ns, name, "1.0", description}, [type] { return std::make_unique<HardwareType>(type); });
     };
     add("fake-hardware", "Every interface fake: for tests and development",
         {{{"bios", {"fake", "no-bios"}},

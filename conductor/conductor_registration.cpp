@@ -9,9 +9,8 @@ namespace ingot::conductor {
 void register_conductor(Context& ctx) {
     db::Session s(*ctx.database, true);
     const auto& table = db::conductors_table();
-    db::Record values = {{"conductor_group", ctx.conductor_group},
-                         {"online", true},
-                         {"drivers", ctx.drivers->hardware_types()}};
+    db::Record values = {
+        {"conductor_group", ctx.conductor_group}, {"online", true}, {"drivers", ctx.drivers->hardware_types()}};
     if (auto existing = s.find(table, "hostname", ctx.hostname)) {
         values["updated_at"] = utc_now_iso();
         s.update(table, (*existing)["id"], (*existing)["row_version"], values);

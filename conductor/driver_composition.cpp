@@ -62,8 +62,7 @@ DriverComposition::DriverComposition(const interfaces::Registry& registry, const
         configured_default_[kind] = def;
     }
     type_names_ = config.get_list("DEFAULT", "enabled_hardware_types");
-    if (type_names_.empty())
-        throw ConfigError("[DEFAULT] enabled_hardware_types must name at least one hardware type");
+    if (type_names_.empty()) throw ConfigError("[DEFAULT] enabled_hardware_types must name at least one hardware type");
     for (const auto& name : type_names_) {
         if (!registry.contains(interfaces::kHardwareTypesNamespace, name))
             throw ConfigError("[DEFAULT] enabled_hardware_types: unknown hardware type '" + name + "'");
@@ -76,8 +75,8 @@ DriverComposition::DriverComposition(const interfaces::Registry& registry, const
             std::vector<std::string> supported = it == type->supported.end() ? std::vector<std::string>{} : it->second;
             if (enabled_interfaces(name, kind).empty()) {
                 throw ConfigError("hardware type " + name + " supports none of the enabled " + kind +
-                                  " interfaces (it supports " + quoted_list(supported) + ", [DEFAULT] enabled_" +
-                                  kind + "_interfaces is " + quoted_list(enabled_[kind]) + ")");
+                                  " interfaces (it supports " + quoted_list(supported) + ", [DEFAULT] enabled_" + kind +
+                                  "_interfaces is " + quoted_list(enabled_[kind]) + ")");
             }
         }
     }
@@ -109,7 +108,7 @@ std::string DriverComposition::default_interface(const std::string& type, const 
 }
 
 const interfaces::HardwareType& DriverComposition::require_hardware_type(const std::string& driver,
-                                                                        const std::string& conductor_group) const {
+                                                                         const std::string& conductor_group) const {
     const auto* type = hardware_type(driver);
     if (!type || to_lower(conductor_group) != conductor_group_) {
         throw InvalidInput("No valid host was found. Reason: No conductor service registered which supports driver " +
@@ -131,11 +130,10 @@ void DriverComposition::compose(nlohmann::json& node, bool reset_unsupported) co
             if (supported) continue;
             if (!reset_unsupported) {
                 if (!is_enabled) {
-                    throw InvalidInput("Could not find the following interface in the '" +
-                                       interfaces::interface_namespace(kind) + "' entrypoint: " + impl +
-                                       ". Valid interfaces are " +
-                                       quoted_list(enabled != enabled_.end() ? enabled->second : std::vector<std::string>{}) +
-                                       ".");
+                    throw InvalidInput(
+                        "Could not find the following interface in the '" + interfaces::interface_namespace(kind) +
+                        "' entrypoint: " + impl + ". Valid interfaces are " +
+                        quoted_list(enabled != enabled_.end() ? enabled->second : std::vector<std::string>{}) + ".");
                 }
                 throw InvalidInput(kind + " interface implementation '" + impl +
                                    "' is not supported by hardware type " + driver + ".");

@@ -48,7 +48,7 @@ public:
     // The enabled hardware type `driver` for a node of `conductor_group`, or
     // InvalidInput with Ironic's "No valid host was found" message.
     const interfaces::HardwareType& require_hardware_type(const std::string& driver,
-                                                         const std::string& conductor_group) const;
+                                                          const std::string& conductor_group) const;
 
     // Fills every null or absent `<kind>_interface` of `node` with its
     // default and checks the given ones. With `reset_unsupported` (a driver
@@ -71,8 +71,8 @@ private:
     std::string conductor_group_;
     std::vector<std::string> type_names_;
     std::map<std::string, std::shared_ptr<interfaces::HardwareType>> types_;
-    std::map<std::string, std::vector<std::string>> enabled_;   // kind -> names
-    std::map<std::string, std::string> configured_default_;     // kind -> name or ""
+    std::map<std::string, std::vector<std::string>> enabled_;  // kind -> names
+    std::map<std::string, std::string> configured_default_;    // kind -> name or ""
     std::map<std::pair<std::string, std::string>, std::shared_ptr<interfaces::BaseInterface>> instances_;
 };
 

@@ -41,11 +41,13 @@ struct EventBus::Worker {
             try {
                 item.call(*extension);
             } catch (const std::exception& e) {
-                log::error("extension.hook_failed",
-                           {{"extension", name}, {"event", item.event_name}, {"node", item.node_uuid}, {"error", e.what()}});
+                log::error(
+                    "extension.hook_failed",
+                    {{"extension", name}, {"event", item.event_name}, {"node", item.node_uuid}, {"error", e.what()}});
             } catch (...) {
-                log::error("extension.hook_failed",
-                           {{"extension", name}, {"event", item.event_name}, {"node", item.node_uuid}, {"error", "unknown"}});
+                log::error(
+                    "extension.hook_failed",
+                    {{"extension", name}, {"event", item.event_name}, {"node", item.node_uuid}, {"error", "unknown"}});
             }
         }
         std::lock_guard lock(mutex);
@@ -80,7 +82,8 @@ EventBus::~EventBus() {
         if (done) {
             w->thread.join();
         } else {
-            log::warning("extension.abandoned", {{"extension", w->name}, {"reason", "a hook did not return at shutdown"}});
+            log::warning("extension.abandoned",
+                         {{"extension", w->name}, {"reason", "a hook did not return at shutdown"}});
             w->thread.detach();
         }
     }
@@ -92,7 +95,8 @@ void EventBus::publish(const char* event_name, const std::string& node_uuid, Cal
         if (w->stopping) continue;
         if (w->queue.size() >= queue_limit_) {
             ++dropped_;
-            log::warning("extension.event_dropped", {{"extension", w->name}, {"event", event_name}, {"node", node_uuid}});
+            log::warning("extension.event_dropped",
+                         {{"extension", w->name}, {"event", event_name}, {"node", node_uuid}});
             continue;
         }
         w->queue.push_back({event_name, node_uuid, call});

@@ -3,10 +3,10 @@
 // or SIGINT.
 #include <CLI/CLI.hpp>
 
+#include <pthread.h>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <pthread.h>
 
 #include "common/errors.h"
 #include "common/log.h"

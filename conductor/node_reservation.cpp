@@ -7,8 +7,7 @@ namespace ingot::conductor {
 
 void throw_node_locked(const db::Record& node) {
     throw Conflict("Node " + node["uuid"].get<std::string>() + " is locked by host " +
-                   node["reservation"].get<std::string>() +
-                   ", please retry after the current operation is completed.");
+                   node["reservation"].get<std::string>() + ", please retry after the current operation is completed.");
 }
 
 db::Record reserve_node(Context& ctx, int64_t node_id, const db::Record& changes) {

@@ -27,7 +27,9 @@ long long epoch_of(const std::string& iso) {
     return static_cast<long long>(timegm(&tm));
 }
 
-long long now_epoch() { return static_cast<long long>(std::time(nullptr)); }
+long long now_epoch() {
+    return static_cast<long long>(std::time(nullptr));
+}
 
 }  // namespace
 
@@ -66,7 +68,9 @@ void PeriodicTasks::every(std::chrono::seconds interval, std::function<void()> d
 void PeriodicTasks::heartbeat() {
     db::Session s(*ctx_.database, true);
     auto row = s.find(db::conductors_table(), "hostname", ctx_.hostname);
-    if (row) s.update(db::conductors_table(), (*row)["id"], (*row)["row_version"], {{"online", true}, {"updated_at", utc_now_iso()}});
+    if (row)
+        s.update(db::conductors_table(), (*row)["id"], (*row)["row_version"],
+                 {{"online", true}, {"updated_at", utc_now_iso()}});
     s.commit();
 }
 
@@ -86,7 +90,8 @@ int PeriodicTasks::fail_timed_out_waits() {
         {
             db::Session s(*ctx_.database);
             db::ListQuery q;
-            q.filters = {{"provision_state", db::Filter::Op::eq, w.state}, {"reservation", db::Filter::Op::is_null, nullptr}};
+            q.filters = {{"provision_state", db::Filter::Op::eq, w.state},
+                         {"reservation", db::Filter::Op::is_null, nullptr}};
             q.columns = {"uuid", "provision_updated_at", "provision_state"};
             nodes = s.list(db::nodes_table(), q);
         }
@@ -155,7 +160,8 @@ int PeriodicTasks::sync_power_states() {
                                        "Machine power was " + actual + ", set back to the recorded " +
                                            recorded.get<std::string>());
                     } catch (const std::exception& e) {
-                        changes["last_error"] = std::string("During sync_power_state, failed to restore power: ") + e.what();
+                        changes["last_error"] =
+                            std::string("During sync_power_state, failed to restore power: ") + e.what();
                     }
                 } else {
                     changes["power_state"] = actual;
@@ -167,7 +173,8 @@ int PeriodicTasks::sync_power_states() {
                 db::Record saved = release_node(ctx_, node_id, changes);
                 if (changes.contains("power_state")) {
                     ctx_.events->power_state_changed(api::node_event(ctx_, saved),
-                                                     recorded.is_string() ? recorded.get<std::string>() : "None", actual);
+                                                     recorded.is_string() ? recorded.get<std::string>() : "None",
+                                                     actual);
                 }
             } catch (const std::exception& e) {
                 log::warning("power_sync.failed", {{"node", uuid}, {"error", e.what()}});

@@ -26,7 +26,8 @@ PluginLoadResult load_one(interfaces::Registry& registry, const std::string& pat
     auto abi = reinterpret_cast<ingot_plugin_abi_version_fn>(dlsym(handle, INGOT_PLUGIN_ABI_SYMBOL));
     auto reg = reinterpret_cast<ingot_plugin_register_fn>(dlsym(handle, INGOT_PLUGIN_REGISTER_SYMBOL));
     if (!abi || !reg) {
-        result.error = std::string("missing entry point ") + (!abi ? INGOT_PLUGIN_ABI_SYMBOL : INGOT_PLUGIN_REGISTER_SYMBOL) +
+        result.error = std::string("missing entry point ") +
+                       (!abi ? INGOT_PLUGIN_ABI_SYMBOL : INGOT_PLUGIN_REGISTER_SYMBOL) +
                        " (build it with INGOT_PLUGIN(...) from interfaces/plugin.h)";
         dlclose(handle);
         return result;
@@ -89,8 +90,10 @@ std::vector<PluginLoadResult> load_plugins(interfaces::Registry& registry, const
         std::sort(files.begin(), files.end());
         for (const auto& file : files) {
             auto r = load_one(registry, file);
-            if (r.loaded) log::info("plugin.loaded", {{"file", file}});
-            else log::error("plugin.skipped", {{"file", file}, {"reason", r.error}});
+            if (r.loaded)
+                log::info("plugin.loaded", {{"file", file}});
+            else
+                log::error("plugin.skipped", {{"file", file}, {"reason", r.error}});
             results.push_back(std::move(r));
         }
     }

@@ -29,8 +29,10 @@ void run_power_action(Context& ctx, db::Record node, const std::string& target, 
         auto& power = ctx.drivers->power(node["power_interface"].get<std::string>());
         interfaces::Task task(node, ctx.hostname);
         power.validate(task);
-        if (target == interfaces::kRebooting || target == interfaces::kSoftRebooting) power.reboot(task, timeout);
-        else power.set_power_state(task, target, timeout);
+        if (target == interfaces::kRebooting || target == interfaces::kSoftRebooting)
+            power.reboot(task, timeout);
+        else
+            power.set_power_state(task, target, timeout);
         result = {{"power_state", resulting_state(target)},
                   {"target_power_state", nullptr},
                   {"last_error", nullptr},
@@ -41,13 +43,15 @@ void run_power_action(Context& ctx, db::Record node, const std::string& target, 
     }
     db::Record saved = release_node(ctx, node["id"].get<int64_t>(), result);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    log::info("power.end", {{"node", uuid},
-                            {"target", target},
-                            {"power_state", saved["power_state"].is_string() ? saved["power_state"].get<std::string>() : "None"},
-                            {"error", saved["last_error"].is_string() ? saved["last_error"].get<std::string>() : ""},
-                            {"duration_ms", std::to_string(ms.count())}});
+    log::info("power.end",
+              {{"node", uuid},
+               {"target", target},
+               {"power_state", saved["power_state"].is_string() ? saved["power_state"].get<std::string>() : "None"},
+               {"error", saved["last_error"].is_string() ? saved["last_error"].get<std::string>() : ""},
+               {"duration_ms", std::to_string(ms.count())}});
     if (saved["power_state"] != old_state) {
-        ctx.events->power_state_changed(api::node_event(ctx, saved), old_state.is_string() ? old_state.get<std::string>() : "None",
+        ctx.events->power_state_changed(api::node_event(ctx, saved),
+                                        old_state.is_string() ? old_state.get<std::string>() : "None",
                                         saved["power_state"].get<std::string>());
     }
 }
@@ -58,7 +62,8 @@ void start_power_action(Context& ctx, const db::Record& node, const std::string&
                         std::optional<int> timeout_seconds) {
     const int64_t id = node["id"].get<int64_t>();
     db::Record locked = reserve_node(ctx, id, {{"target_power_state", resulting_state(target)}});
-    auto timeout = std::chrono::seconds(timeout_seconds.value_or(ctx.config.get_int("conductor", "power_action_timeout")));
+    auto timeout =
+        std::chrono::seconds(timeout_seconds.value_or(ctx.config.get_int("conductor", "power_action_timeout")));
     bool accepted = ctx.workers->try_submit([&ctx, locked, target, timeout] {
         try {
             run_power_action(ctx, locked, target, timeout);

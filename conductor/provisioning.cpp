@@ -52,7 +52,8 @@ public:
     interfaces::Task task() const { return interfaces::Task(node_, ctx_.hostname); }
 
     // Moves the node on by `event`; `release` ends the job's hold on it.
-    void move(const std::string& event, json changes = json::object(), bool release = false, bool manual_clean = false) {
+    void move(const std::string& event, json changes = json::object(), bool release = false,
+              bool manual_clean = false) {
         const std::string from = state_of(node_);
         auto to = st::next_state(from, event);
         if (!to) throw Error("internal: no transition from \"" + from + "\" on " + event);
@@ -209,8 +210,10 @@ void check_deploy_capacity(Context& ctx) {
     long long running = s.count(db::nodes_table(), {{"provision_state", db::Filter::Op::eq, st::kDeploying}}) +
                         s.count(db::nodes_table(), {{"provision_state", db::Filter::Op::eq, st::kDeployWait}});
     if (running >= limit) {
-        throw ServiceUnavailable("Unable to process request at this time. The concurrent deploy action limit for "
-                                 "conductor " + ctx.hostname + " has been reached. Please retry later.");
+        throw ServiceUnavailable(
+            "Unable to process request at this time. The concurrent deploy action limit for "
+            "conductor " +
+            ctx.hostname + " has been reached. Please retry later.");
     }
 }
 
@@ -258,12 +261,15 @@ void start_provision_action(Context& ctx, const db::Record& node, const Provisio
     }
 
     Step step;
-    if (*to == st::kVerifying) step = run_verify;
+    if (*to == st::kVerifying)
+        step = run_verify;
     else if (*to == st::kCleaning) {
         json steps = request.clean_steps;
         step = [steps, manual_clean](Job& j) { run_clean(j, manual_clean ? steps : json(nullptr), manual_clean); };
-    } else if (*to == st::kDeploying) step = run_deploy;
-    else if (*to == st::kDeleting) step = run_delete;
+    } else if (*to == st::kDeploying)
+        step = run_deploy;
+    else if (*to == st::kDeleting)
+        step = run_delete;
     else if (*to == st::kInspecting) {
         step = [](Job& j) {
             run_simple_done(j, {{"inspection_started_at", utc_now_iso()}, {"inspection_finished_at", utc_now_iso()}});

@@ -17,10 +17,10 @@
 namespace ingot::conductor {
 
 struct ProvisionRequest {
-    std::string verb;                       // "active", "manage", ...
-    nlohmann::json configdrive;             // null if absent
-    nlohmann::json clean_steps;             // null if absent
-    nlohmann::json deploy_steps;            // null if absent
+    std::string verb;             // "active", "manage", ...
+    nlohmann::json configdrive;   // null if absent
+    nlohmann::json clean_steps;   // null if absent
+    nlohmann::json deploy_steps;  // null if absent
     std::optional<std::string> rescue_password;
 };
 

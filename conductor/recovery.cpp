@@ -48,10 +48,15 @@ RecoveryReport recover_nodes(Context& ctx) {
             record_history(ctx, node["id"].get<int64_t>(), "provisioning", "ERROR", message);
             ctx.events->provision_state_changed(api::node_event(ctx, saved), state, saved["provision_state"]);
         }
-        log::warning("recovery.node", {{"node", uuid}, {"state", state}, {"now", saved["provision_state"].is_string() ? saved["provision_state"].get<std::string>() : ""}});
+        log::warning(
+            "recovery.node",
+            {{"node", uuid},
+             {"state", state},
+             {"now", saved["provision_state"].is_string() ? saved["provision_state"].get<std::string>() : ""}});
     }
     if (report.released) {
-        log::warning("recovery.done", {{"released", std::to_string(report.released)}, {"failed", std::to_string(report.failed)}});
+        log::warning("recovery.done",
+                     {{"released", std::to_string(report.released)}, {"failed", std::to_string(report.failed)}});
     }
     return report;
 }

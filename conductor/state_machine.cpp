@@ -99,7 +99,8 @@ std::optional<std::string> target_of(const std::string& state, bool manual_clean
         return state == kAdopting ? kActive : kManageable;
     if (state == kDeploying || state == kDeployWait || state == kDeployHold) return kActive;
     if (state == kDeleting) return kAvailable;
-    if (state == kCleaning || state == kCleanWait || state == kCleanHold) return manual_clean ? kManageable : kAvailable;
+    if (state == kCleaning || state == kCleanWait || state == kCleanHold)
+        return manual_clean ? kManageable : kAvailable;
     if (state == kRescuing || state == kRescueWait) return kRescue;
     if (state == kUnrescuing) return kActive;
     return std::nullopt;
@@ -119,10 +120,9 @@ std::optional<std::string> failure_on_takeover(const std::string& state) {
 
 const std::vector<Verb>& verbs() {
     static const std::vector<Verb> v = {
-        {"active", "deploy", 1},    {"deploy", "deploy", 73},   {"rebuild", "rebuild", 1},
-        {"deleted", "delete", 1},   {"undeploy", "delete", 73}, {"manage", "manage", 4},
-        {"provide", "provide", 4},  {"inspect", "inspect", 6},  {"abort", "abort", 13},
-        {"clean", "clean", 15},     {"adopt", "adopt", 17},     {"rescue", "rescue", 38},
+        {"active", "deploy", 1},      {"deploy", "deploy", 73}, {"rebuild", "rebuild", 1}, {"deleted", "delete", 1},
+        {"undeploy", "delete", 73},   {"manage", "manage", 4},  {"provide", "provide", 4}, {"inspect", "inspect", 6},
+        {"abort", "abort", 13},       {"clean", "clean", 15},   {"adopt", "adopt", 17},    {"rescue", "rescue", 38},
         {"unrescue", "unrescue", 38},
     };
     return v;

@@ -43,9 +43,9 @@ Database::Database(std::string path, bool migrate_now) : path_(std::move(path)) 
     if (migrate_now) {
         migrate(conn->db);
     } else if (schema_version(conn->db) != latest_schema_version()) {
-        throw ConfigError("database " + path_ + " is at schema version " +
-                          std::to_string(schema_version(conn->db)) + ", expected " +
-                          std::to_string(latest_schema_version()) + "; run ingot-conductor --upgrade-db");
+        throw ConfigError("database " + path_ + " is at schema version " + std::to_string(schema_version(conn->db)) +
+                          ", expected " + std::to_string(latest_schema_version()) +
+                          "; run ingot-conductor --upgrade-db");
     }
     give_back(std::move(conn));
 }
@@ -83,8 +83,12 @@ Database::Lease Database::connect() {
 
 Database::Lease::Lease(Database& owner, std::unique_ptr<Connection> conn) : owner_(&owner), conn_(std::move(conn)) {}
 
-SQLite::Database& Database::Lease::operator*() { return conn_->db; }
-SQLite::Database* Database::Lease::operator->() { return &conn_->db; }
+SQLite::Database& Database::Lease::operator*() {
+    return conn_->db;
+}
+SQLite::Database* Database::Lease::operator->() {
+    return &conn_->db;
+}
 
 SQLite::Statement& Database::Lease::prepare(const std::string& sql) {
     auto it = conn_->statements.find(sql);

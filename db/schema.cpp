@@ -159,9 +159,13 @@ const std::vector<const char*>& migrations() {
 
 }  // namespace
 
-int latest_schema_version() { return static_cast<int>(migrations().size()); }
+int latest_schema_version() {
+    return static_cast<int>(migrations().size());
+}
 
-int schema_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+int schema_version(SQLite::Database& db) {
+    return db.execAndGet("PRAGMA user_version").getInt();
+}
 
 int migrate(SQLite::Database& db) {
     int current = schema_version(db);

@@ -3,7 +3,9 @@
 // how far a database file has come. A file from a newer Ingot is refused.
 #pragma once
 
-namespace SQLite { class Database; }
+namespace SQLite {
+class Database;
+}
 
 namespace ingot::db {
 

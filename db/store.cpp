@@ -32,7 +32,10 @@ std::string column_sql(const Table& t, const std::string& name) {
 }
 
 void bind_value(SQLite::Statement& st, int index, const Column* col, const nlohmann::json& v) {
-    if (v.is_null()) { st.bind(index); return; }
+    if (v.is_null()) {
+        st.bind(index);
+        return;
+    }
     // Without a column (ids, substrings) the JSON type decides.
     Kind kind = col ? col->kind : (v.is_number_integer() ? Kind::integer : Kind::text);
     switch (kind) {
@@ -46,10 +49,14 @@ void bind_value(SQLite::Statement& st, int index, const Column* col, const nlohm
             st.bind(index, v.get<int64_t>());
             return;
         default:
-            if (v.is_string()) st.bind(index, v.get<std::string>());
-            else if (v.is_boolean()) st.bind(index, static_cast<int32_t>(v.get<bool>() ? 1 : 0));
-            else if (v.is_number_integer()) st.bind(index, v.get<int64_t>());
-            else st.bind(index, v.dump());
+            if (v.is_string())
+                st.bind(index, v.get<std::string>());
+            else if (v.is_boolean())
+                st.bind(index, static_cast<int32_t>(v.get<bool>() ? 1 : 0));
+            else if (v.is_number_integer())
+                st.bind(index, v.get<int64_t>());
+            else
+                st.bind(index, v.dump());
     }
 }
 
@@ -108,7 +115,10 @@ std::string where_clause(const Table& t, const std::vector<Filter>& filters,
         const Column* c = t.find(f.column);
         switch (f.op) {
             case Filter::Op::eq:
-                if (f.value.is_null()) { parts.push_back(col + " IS NULL"); break; }
+                if (f.value.is_null()) {
+                    parts.push_back(col + " IS NULL");
+                    break;
+                }
                 parts.push_back(col + " = ?");
                 binds.emplace_back(c, f.value);
                 break;
@@ -154,7 +164,10 @@ Session::Session(Database& db, bool write_transaction) : conn_(db.connect()) {
 
 Session::~Session() {
     if (in_txn_) {
-        try { conn_->exec("ROLLBACK"); } catch (...) {}
+        try {
+            conn_->exec("ROLLBACK");
+        } catch (...) {
+        }
     }
 }
 
@@ -181,7 +194,8 @@ Record Session::insert(const Table& t, const Record& values) {
     try {
         SQLite::Statement& st = conn_.prepare(sql);
         ResetOnExit done(st);
-        for (size_t i = 0; i < binds.size(); ++i) bind_value(st, static_cast<int>(i + 1), binds[i].first, binds[i].second);
+        for (size_t i = 0; i < binds.size(); ++i)
+            bind_value(st, static_cast<int>(i + 1), binds[i].first, binds[i].second);
         st.exec();
         id = conn_->getLastInsertRowid();
     } catch (const SQLite::Exception& e) {
@@ -226,8 +240,8 @@ std::vector<Record> Session::list(const Table& t, const ListQuery& q) {
                                 : "(" + sort_col + " IS NOT NULL OR " + t.name + ".id > ?)";
             binds.emplace_back(nullptr, mid);
         } else {
-            cond = "(" + sort_col + " " + after + " ? OR (" + sort_col + " = ? AND " + t.name + ".id " + after +
-                   " ?)" + (q.descending ? " OR " + sort_col + " IS NULL" : "") + ")";
+            cond = "(" + sort_col + " " + after + " ? OR (" + sort_col + " = ? AND " + t.name + ".id " + after + " ?)" +
+                   (q.descending ? " OR " + sort_col + " IS NULL" : "") + ")";
             binds.emplace_back(sort_meta, mval);
             binds.emplace_back(sort_meta, mval);
             binds.emplace_back(nullptr, mid);

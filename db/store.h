@@ -51,9 +51,9 @@ struct ListQuery {
     std::vector<Filter> filters;
     std::string sort_key = "id";
     bool descending = false;
-    long long limit = 0;                // 0: no limit
-    std::optional<Record> marker;       // a record holding "id" and the sort_key column
-    std::vector<std::string> columns;   // empty: every column
+    long long limit = 0;               // 0: no limit
+    std::optional<Record> marker;      // a record holding "id" and the sort_key column
+    std::vector<std::string> columns;  // empty: every column
 };
 
 // One connection, optionally inside a write transaction (BEGIN IMMEDIATE).

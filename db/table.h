@@ -9,11 +9,11 @@
 namespace ingot::db {
 
 enum class Kind {
-    text,       // TEXT, JSON string or null
-    boolean,    // INTEGER 0/1, JSON bool or null
-    integer,    // INTEGER, JSON number or null
-    json,       // TEXT holding a JSON object or array
-    computed,   // read-only SQL expression (e.g. a joined UUID)
+    text,      // TEXT, JSON string or null
+    boolean,   // INTEGER 0/1, JSON bool or null
+    integer,   // INTEGER, JSON number or null
+    json,      // TEXT holding a JSON object or array
+    computed,  // read-only SQL expression (e.g. a joined UUID)
 };
 
 struct Column {

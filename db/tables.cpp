@@ -80,8 +80,7 @@ const Table& ports_table() {
             {"node_id", Kind::integer, ""},
             {"node_uuid", Kind::computed, "(SELECT n.uuid FROM nodes n WHERE n.id = ports.node_id)"},
             {"portgroup_id", Kind::integer, ""},
-            {"portgroup_uuid", Kind::computed,
-             "(SELECT g.uuid FROM portgroups g WHERE g.id = ports.portgroup_id)"},
+            {"portgroup_uuid", Kind::computed, "(SELECT g.uuid FROM portgroups g WHERE g.id = ports.portgroup_id)"},
             {"extra", Kind::json, ""},
             {"local_link_connection", Kind::json, ""},
             {"pxe_enabled", Kind::boolean, ""},
@@ -115,45 +114,42 @@ const Table& portgroups_table() {
 }
 
 const Table& chassis_table() {
-    static const Table t{
-        "chassis",
-        {
-            {"uuid", Kind::text, ""},
-            {"description", Kind::text, ""},
-            {"extra", Kind::json, ""},
-            {"created_at", Kind::text, ""},
-            {"updated_at", Kind::text, ""},
-        }};
+    static const Table t{"chassis",
+                         {
+                             {"uuid", Kind::text, ""},
+                             {"description", Kind::text, ""},
+                             {"extra", Kind::json, ""},
+                             {"created_at", Kind::text, ""},
+                             {"updated_at", Kind::text, ""},
+                         }};
     return t;
 }
 
 const Table& conductors_table() {
-    static const Table t{
-        "conductors",
-        {
-            {"hostname", Kind::text, ""},
-            {"conductor_group", Kind::text, ""},
-            {"online", Kind::boolean, ""},
-            {"drivers", Kind::json, ""},
-            {"created_at", Kind::text, ""},
-            {"updated_at", Kind::text, ""},
-        }};
+    static const Table t{"conductors",
+                         {
+                             {"hostname", Kind::text, ""},
+                             {"conductor_group", Kind::text, ""},
+                             {"online", Kind::boolean, ""},
+                             {"drivers", Kind::json, ""},
+                             {"created_at", Kind::text, ""},
+                             {"updated_at", Kind::text, ""},
+                         }};
     return t;
 }
 
 const Table& node_history_table() {
-    static const Table t{
-        "node_history",
-        {
-            {"uuid", Kind::text, ""},
-            {"node_id", Kind::integer, ""},
-            {"conductor", Kind::text, ""},
-            {"event_type", Kind::text, ""},
-            {"severity", Kind::text, ""},
-            {"event", Kind::text, ""},
-            {"user", Kind::text, ""},
-            {"created_at", Kind::text, ""},
-        }};
+    static const Table t{"node_history",
+                         {
+                             {"uuid", Kind::text, ""},
+                             {"node_id", Kind::integer, ""},
+                             {"conductor", Kind::text, ""},
+                             {"event_type", Kind::text, ""},
+                             {"severity", Kind::text, ""},
+                             {"event", Kind::text, ""},
+                             {"user", Kind::text, ""},
+                             {"created_at", Kind::text, ""},
+                         }};
     return t;
 }
 

@@ -19,13 +19,20 @@ void AgentDeploy::validate(const interfaces::Task& task) const {
 }
 
 interfaces::DeployResult AgentDeploy::deploy(interfaces::Task& task) {
-    throw interfaces::UnsupportedOperation("The direct deploy interface cannot deploy node " + task.node_uuid() +
-                                           " yet: the ramdisk agent protocol is not implemented in this Ingot release.");
+    throw interfaces::UnsupportedOperation(
+        "The direct deploy interface cannot deploy node " + task.node_uuid() +
+        " yet: the ramdisk agent protocol is not implemented in this Ingot release.");
 }
 
 void AgentDeploy::tear_down(interfaces::Task& task) {
     throw interfaces::UnsupportedOperation("The direct deploy interface cannot tear down node " + task.node_uuid() +
                                            " yet.");
+}
+
+interfaces::DeployResult AgentDeploy::clean(interfaces::Task& task, const nlohmann::json&) {
+    throw interfaces::UnsupportedOperation(
+        "The direct deploy interface cannot clean node " + task.node_uuid() +
+        " yet: the ramdisk agent protocol is not implemented in this Ingot release.");
 }
 
 }  // namespace ingot::deploy

@@ -13,6 +13,7 @@ public:
     void validate(const interfaces::Task& task) const override;
     interfaces::DeployResult deploy(interfaces::Task& task) override;
     void tear_down(interfaces::Task& task) override;
+    interfaces::DeployResult clean(interfaces::Task& task, const nlohmann::json& clean_steps) override;
 };
 
 }  // namespace ingot::deploy

@@ -5,9 +5,8 @@
 namespace ingot::interfaces {
 
 const std::vector<std::string>& interface_kinds() {
-    static const std::vector<std::string> kinds = {"bios",    "boot",       "console", "deploy",
-                                                   "inspect", "management", "network", "power",
-                                                   "raid",    "rescue",     "storage", "vendor"};
+    static const std::vector<std::string> kinds = {"bios",    "boot",  "console", "deploy", "inspect", "management",
+                                                   "network", "power", "raid",    "rescue", "storage", "vendor"};
     return kinds;
 }
 

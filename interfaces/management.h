@@ -15,7 +15,7 @@ inline constexpr const char* kBootCdrom = "cdrom";
 inline constexpr const char* kBootBios = "bios";
 
 struct BootDevice {
-    std::string device;   // empty when the BMC does not say
+    std::string device;  // empty when the BMC does not say
     bool persistent = false;
 };
 

@@ -25,11 +25,11 @@ typedef int (*ingot_plugin_abi_version_fn)(void);
 typedef void (*ingot_plugin_register_fn)(ingot::interfaces::Registry* registry);
 }
 
-#define INGOT_PLUGIN(register_function)                                                              \
-    extern "C" __attribute__((visibility("default"))) int ingot_plugin_abi_version(void) {            \
-        return INGOT_PLUGIN_ABI_VERSION;                                                               \
-    }                                                                                                  \
-    extern "C" __attribute__((visibility("default"))) void ingot_plugin_register(                     \
-        ::ingot::interfaces::Registry* registry) {                                                     \
-        register_function(*registry);                                                                  \
+#define INGOT_PLUGIN(register_function)                                                    \
+    extern "C" __attribute__((visibility("default"))) int ingot_plugin_abi_version(void) { \
+        return INGOT_PLUGIN_ABI_VERSION;                                                   \
+    }                                                                                      \
+    extern "C" __attribute__((visibility("default"))) void ingot_plugin_register(          \
+        ::ingot::interfaces::Registry* registry) {                                         \
+        register_function(*registry);                                                      \
     }

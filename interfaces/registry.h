@@ -21,11 +21,13 @@ namespace ingot::interfaces {
 inline constexpr const char* kHardwareTypesNamespace = "ingot.hardware_types";
 inline constexpr const char* kExtensionsNamespace = "ingot.extensions";
 // "boot" -> "ingot.boot"
-inline std::string interface_namespace(const std::string& kind) { return "ingot." + kind; }
+inline std::string interface_namespace(const std::string& kind) {
+    return "ingot." + kind;
+}
 
 struct PluginInfo {
-    std::string name_space;   // e.g. "ingot.power"
-    std::string name;         // e.g. "ipmitool"
+    std::string name_space;  // e.g. "ingot.power"
+    std::string name;        // e.g. "ipmitool"
     std::string version;
     std::string description;  // one line
     std::string origin;       // "built-in" or the plugin file's path

@@ -15,7 +15,9 @@ void FakePower::set_power_state(Task& task, const std::string& state, std::chron
     task.node()["power_state"] = state == interfaces::kSoftPowerOff ? interfaces::kPowerOff : state;
 }
 
-void FakePower::reboot(Task& task, std::chrono::seconds) { task.node()["power_state"] = interfaces::kPowerOn; }
+void FakePower::reboot(Task& task, std::chrono::seconds) {
+    task.node()["power_state"] = interfaces::kPowerOn;
+}
 
 std::vector<std::string> FakePower::supported_power_states(const Task&) const {
     return {interfaces::kPowerOn, interfaces::kPowerOff, interfaces::kRebooting, interfaces::kSoftPowerOff,

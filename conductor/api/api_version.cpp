@@ -15,8 +15,8 @@ Version parse(const std::string& raw) {
     if (to_lower(text) == "latest") return kMaxVersion;
     auto dot = text.find('.');
     long long major = 0, minor = 0;
-    if (dot == std::string::npos || !parse_int(text.substr(0, dot), major) ||
-        !parse_int(text.substr(dot + 1), minor) || text.find('+') != std::string::npos) {
+    if (dot == std::string::npos || !parse_int(text.substr(0, dot), major) || !parse_int(text.substr(dot + 1), minor) ||
+        text.find('+') != std::string::npos) {
         throw NotAcceptable("Invalid value for X-OpenStack-Ironic-API-Version header");
     }
     Version v{static_cast<int>(major), static_cast<int>(minor)};
@@ -26,8 +26,7 @@ Version parse(const std::string& raw) {
     }
     if (v < kMinVersion || v > kMaxVersion) {
         throw NotAcceptable("Version " + v.str() +
-                            " was requested but the minor version is not supported by this service. " +
-                            range_text());
+                            " was requested but the minor version is not supported by this service. " + range_text());
     }
     return v;
 }

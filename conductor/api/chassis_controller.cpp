@@ -59,8 +59,9 @@ Response list_chassis(Context& ctx, const Request& req, bool detail, const std::
     auto rows = s.list(db::chassis_table(), q);
     json items = json::array();
     for (const auto& row : rows) items.push_back(chassis_view(ctx, req, row, detail));
-    return collection_response("chassis", std::move(items), next_link(base_url(ctx, req), resource, req, page, rows.size(),
-                                 rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
+    return collection_response("chassis", std::move(items),
+                               next_link(base_url(ctx, req), resource, req, page, rows.size(),
+                                         rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
 }
 
 }  // namespace
@@ -98,7 +99,8 @@ void add_chassis_routes(Router& router, Context& ctx) {
         db::Session s(*ctx.database, true);
         db::Record c = find_chassis(s, r.param("chassis"));
         json doc = {{"description", c["description"]}, {"extra", c["extra"]}};
-        json patched = json_patch::apply(doc, patch, {{"/uuid", "/created_at", "/updated_at", "/links", "/id", "/nodes"}, {}});
+        json patched =
+            json_patch::apply(doc, patch, {{"/uuid", "/created_at", "/updated_at", "/links", "/id", "/nodes"}, {}});
         check_chassis_values(patched);
         patched["updated_at"] = utc_now_iso();
         db::Record updated = s.update(db::chassis_table(), c["id"], c["row_version"], patched);

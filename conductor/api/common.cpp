@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "common/config.h"
 #include "common/errors.h"
 #include "common/strings.h"
-#include "common/config.h"
 
 namespace ingot::api {
 
@@ -33,8 +33,8 @@ std::string base_url(const conductor::Context& ctx, const Request& request) {
 }
 
 json links(const std::string& base, const std::string& path) {
-    return json::array({{{"href", base + "/v1/" + path}, {"rel", "self"}},
-                        {{"href", base + "/" + path}, {"rel", "bookmark"}}});
+    return json::array(
+        {{{"href", base + "/v1/" + path}, {"rel", "self"}}, {{"href", base + "/" + path}, {"rel", "bookmark"}}});
 }
 
 Response json_response(int status, const json& body) {
@@ -99,8 +99,8 @@ Page parse_page(const Request& request, long long max_limit, const std::vector<s
     return page;
 }
 
-std::string next_link(const std::string& base, const std::string& resource, const Request& request,
-                      const Page& page, size_t returned, const std::string& last_marker,
+std::string next_link(const std::string& base, const std::string& resource, const Request& request, const Page& page,
+                      size_t returned, const std::string& last_marker,
                       const std::vector<std::pair<std::string, std::string>>& extra) {
     if (returned == 0 || static_cast<long long>(returned) < page.limit) return "";
     std::vector<std::string> args;

@@ -43,8 +43,8 @@ void check_query_args(const Request& request, const std::vector<std::string>& al
 std::optional<std::vector<std::string>> query_fields(const Request& request);
 
 struct Page {
-    long long limit = 0;                 // effective limit (capped at max_limit)
-    std::optional<std::string> marker;   // uuid (or hostname for conductors) of the last item seen
+    long long limit = 0;                // effective limit (capped at max_limit)
+    std::optional<std::string> marker;  // uuid (or hostname for conductors) of the last item seen
     std::string sort_key = "id";
     bool descending = false;
 };
@@ -55,8 +55,8 @@ Page parse_page(const Request& request, long long max_limit, const std::vector<s
 
 // The `next` link for a full page: the request's other parameters plus
 // limit and marker, as Ironic builds it; empty when the page was not full.
-std::string next_link(const std::string& base, const std::string& resource, const Request& request,
-                      const Page& page, size_t returned, const std::string& last_marker,
+std::string next_link(const std::string& base, const std::string& resource, const Request& request, const Page& page,
+                      size_t returned, const std::string& last_marker,
                       const std::vector<std::pair<std::string, std::string>>& extra = {});
 
 }  // namespace ingot::api

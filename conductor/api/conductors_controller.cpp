@@ -62,8 +62,9 @@ void add_conductor_routes(Router& router, Context& ctx) {
         auto rows = s.list(db::conductors_table(), q);
         json items = json::array();
         for (const auto& row : rows) items.push_back(conductor_view(ctx, r, row, detail));
-        return collection_response("conductors", std::move(items), next_link(base_url(ctx, r), "conductors", r, page, rows.size(),
-                                     rows.empty() ? "" : rows.back()["hostname"].get<std::string>()));
+        return collection_response("conductors", std::move(items),
+                                   next_link(base_url(ctx, r), "conductors", r, page, rows.size(),
+                                             rows.empty() ? "" : rows.back()["hostname"].get<std::string>()));
     });
     router.add("GET", "/v1/conductors/{hostname}", [&ctx](const Request& r) {
         require_149(r);

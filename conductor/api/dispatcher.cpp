@@ -15,15 +15,24 @@ namespace {
 
 const char* reason_phrase(int status) {
     switch (status) {
-        case 400: return "Bad Request";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 406: return "Not Acceptable";
-        case 409: return "Conflict";
-        case 413: return "Request Entity Too Large";
-        case 503: return "Service Unavailable";
-        default: return "Internal Server Error";
+        case 400:
+            return "Bad Request";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 406:
+            return "Not Acceptable";
+        case 409:
+            return "Conflict";
+        case 413:
+            return "Request Entity Too Large";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Internal Server Error";
     }
 }
 
@@ -31,8 +40,8 @@ const char* reason_phrase(int status) {
 // unsupported version) come from the web framework in Ironic and have the
 // webob shape {"code", "title", "description"} inside error_message.
 std::string protocol_error_body(int status, const std::string& description) {
-    std::string inner = "{\"code\": " + std::to_string(status) + ", \"title\": " +
-                        nlohmann::json(reason_phrase(status)).dump() +
+    std::string inner = "{\"code\": " + std::to_string(status) +
+                        ", \"title\": " + nlohmann::json(reason_phrase(status)).dump() +
                         ", \"description\": " + nlohmann::json(description).dump() + "}";
     return nlohmann::json{{"error_message", inner}}.dump();
 }
@@ -102,8 +111,7 @@ Response Dispatcher::route(Request& request) const {
         r = (*m.handler)(request);
     } catch (const Error& e) {
         r = json_error(e.http_status(), fault_body(e.http_status(), e.what()));
-        if (e.http_status() >= 500)
-            log::error("api.error", {{"request_id", request.request_id}, {"error", e.what()}});
+        if (e.http_status() >= 500) log::error("api.error", {{"request_id", request.request_id}, {"error", e.what()}});
     } catch (const nlohmann::json::exception& e) {
         // A controller read a field with the wrong JSON type.
         r = json_error(400, fault_body(400, std::string("Invalid input: ") + e.what()));

@@ -15,13 +15,13 @@ namespace ingot::api {
 
 struct Request {
     std::string method;
-    std::string path;                                   // as received, without the query
-    std::map<std::string, std::string> params;          // path parameters, percent-decoded
+    std::string path;                                        // as received, without the query
+    std::map<std::string, std::string> params;               // path parameters, percent-decoded
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in arrival order
-    std::map<std::string, std::string> headers;         // names lower-cased
+    std::map<std::string, std::string> headers;              // names lower-cased
     std::string body;
     Version version = kMinVersion;
-    std::string base_url;    // "http://host:port", for links
+    std::string base_url;  // "http://host:port", for links
     std::string request_id;
 
     std::optional<std::string> query_value(const std::string& name) const {

@@ -75,8 +75,8 @@ const FieldSpec* find_node_field(const std::string& name) {
 }
 
 const std::vector<std::string>& node_default_list_fields() {
-    static const std::vector<std::string> fields = {"instance_uuid", "maintenance", "power_state",
-                                                    "provision_state", "uuid", "name"};
+    static const std::vector<std::string> fields = {"instance_uuid",   "maintenance", "power_state",
+                                                    "provision_state", "uuid",        "name"};
     return fields;
 }
 

@@ -13,9 +13,9 @@ enum class FieldType { string, boolean, object, string_list, uuid };
 
 struct FieldSpec {
     std::string name;
-    int since;         // minor version of 1.x in which the field appeared
-    bool creatable;    // may be given in POST
-    bool patchable;    // may be changed with PATCH
+    int since;       // minor version of 1.x in which the field appeared
+    bool creatable;  // may be given in POST
+    bool patchable;  // may be changed with PATCH
     FieldType type;
     bool nullable;
 };

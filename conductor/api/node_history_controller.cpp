@@ -10,7 +10,8 @@ namespace {
 
 using conductor::Context;
 
-json history_view(const Context& ctx, const Request& req, const std::string& node_uuid, const db::Record& h, bool detail) {
+json history_view(const Context& ctx, const Request& req, const std::string& node_uuid, const db::Record& h,
+                  bool detail) {
     const std::string uuid = h["uuid"].get<std::string>();
     json out = {{"uuid", uuid},
                 {"created_at", h["created_at"]},
@@ -52,15 +53,17 @@ void add_node_history_routes(Router& router, Context& ctx) {
         json items = json::array();
         const std::string uuid = node["uuid"].get<std::string>();
         for (const auto& row : rows) items.push_back(history_view(ctx, r, uuid, row, detail));
-        return collection_response("history", std::move(items), next_link(base_url(ctx, r), "nodes/" + uuid + "/history", r, page, rows.size(),
-                                     rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
+        return collection_response("history", std::move(items),
+                                   next_link(base_url(ctx, r), "nodes/" + uuid + "/history", r, page, rows.size(),
+                                             rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
     });
     router.add("GET", "/v1/nodes/{node}/history/{event}", [&ctx](const Request& r) {
         require_178(r);
         db::Session s(*ctx.database);
         db::Record node = find_node(s, r, r.param("node"), {"uuid"});
-        auto h = is_uuid_like(r.param("event")) ? s.find(db::node_history_table(), "uuid", normalize_uuid(r.param("event")))
-                                                : std::nullopt;
+        auto h = is_uuid_like(r.param("event"))
+                     ? s.find(db::node_history_table(), "uuid", normalize_uuid(r.param("event")))
+                     : std::nullopt;
         if (!h || (*h)["node_id"] != node["id"])
             throw NotFound("Node history record " + r.param("event") + " could not be found.");
         return json_response(200, history_view(ctx, r, node["uuid"].get<std::string>(), *h, true));

@@ -15,11 +15,16 @@ namespace {
 
 const char* type_name(FieldType t) {
     switch (t) {
-        case FieldType::string: return "string";
-        case FieldType::boolean: return "boolean";
-        case FieldType::object: return "object";
-        case FieldType::string_list: return "array";
-        case FieldType::uuid: return "string";
+        case FieldType::string:
+            return "string";
+        case FieldType::boolean:
+            return "boolean";
+        case FieldType::object:
+            return "object";
+        case FieldType::string_list:
+            return "array";
+        case FieldType::uuid:
+            return "string";
     }
     return "?";
 }
@@ -30,10 +35,18 @@ void check_type(const FieldSpec& f, const json& v) {
         ok = f.nullable;
     } else {
         switch (f.type) {
-            case FieldType::string: ok = v.is_string(); break;
-            case FieldType::uuid: ok = v.is_string(); break;
-            case FieldType::boolean: ok = v.is_boolean(); break;
-            case FieldType::object: ok = v.is_object(); break;
+            case FieldType::string:
+                ok = v.is_string();
+                break;
+            case FieldType::uuid:
+                ok = v.is_string();
+                break;
+            case FieldType::boolean:
+                ok = v.is_boolean();
+                break;
+            case FieldType::object:
+                ok = v.is_object();
+                break;
             case FieldType::string_list:
                 ok = v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
                 break;
@@ -59,10 +72,11 @@ bool is_valid_node_name(const std::string& name, const Version& version) {
 void check_name(const json& name, const Request& req, const std::string& creating_or_ident) {
     if (!name.is_string()) return;
     const std::string n = name.get<std::string>();
-    static const std::vector<std::string> reserved = {"maintenance", "management", "states", "vendor_passthru",
-                                                      "detail", "validate"};
+    static const std::vector<std::string> reserved = {"maintenance",     "management", "states",
+                                                      "vendor_passthru", "detail",     "validate"};
     if (std::find(reserved.begin(), reserved.end(), n) != reserved.end()) {
-        throw InvalidInput("The word \"" + n + "\" is reserved and can not be used as a node name. Reserved words "
+        throw InvalidInput("The word \"" + n +
+                           "\" is reserved and can not be used as a node name. Reserved words "
                            "are: maintenance, management, states, vendor_passthru, detail, validate.");
     }
     if (is_valid_node_name(n, req.version)) return;
@@ -79,8 +93,10 @@ void coerce_booleans(json& values) {
         static const std::vector<std::string> yes = {"1", "t", "true", "on", "y", "yes"};
         static const std::vector<std::string> no = {"0", "f", "false", "off", "n", "no"};
         std::string lower = to_lower(text);
-        if (std::find(yes.begin(), yes.end(), lower) != yes.end()) b = true;
-        else if (std::find(no.begin(), no.end(), lower) != no.end()) b = false;
+        if (std::find(yes.begin(), yes.end(), lower) != yes.end())
+            b = true;
+        else if (std::find(no.begin(), no.end(), lower) != no.end())
+            b = false;
         else
             throw InvalidInput(std::string("Invalid ") + key + ": Unrecognized value '" + text +
                                "', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', "
@@ -123,8 +139,7 @@ void check_client_fields(const Request& req, const json& values, bool creating) 
     }
     if (!unexpected.empty()) {
         std::string list;
-        for (size_t i = 0; i < unexpected.size(); ++i)
-            list += (i ? ", '" : "'") + unexpected[i] + "'";
+        for (size_t i = 0; i < unexpected.size(); ++i) list += (i ? ", '" : "'") + unexpected[i] + "'";
         throw InvalidInput("Schema error for node: Additional properties are not allowed (" + list +
                            (unexpected.size() == 1 ? " was" : " were") + " unexpected)");
     }
@@ -146,8 +161,7 @@ json chassis_id_for(db::Session& session, const json& chassis_uuid) {
     return (*chassis)["id"];
 }
 
-db::Record node_for_create(const conductor::Context& ctx, const Request& req, const json& body,
-                           db::Session& session) {
+db::Record node_for_create(const conductor::Context& ctx, const Request& req, const json& body, db::Session& session) {
     db::Record node = body;
     coerce_booleans(node);
     check_client_fields(req, node, /*creating=*/true);
@@ -183,11 +197,13 @@ db::Record node_changes_from_patch(const conductor::Context& ctx, const Request&
     for (const auto& op : patch) {
         if (!op.is_object() || !op.contains("path") || !op["path"].is_string()) continue;  // json_patch reports it
         std::string path = op["path"].get<std::string>();
-        std::string root = path.substr(1, path.find('/', 1) == std::string::npos ? std::string::npos : path.find('/', 1) - 1);
+        std::string root =
+            path.substr(1, path.find('/', 1) == std::string::npos ? std::string::npos : path.find('/', 1) - 1);
         const FieldSpec* f = find_node_field(root);
         if (!f || !f->patchable)
             throw InvalidInput("Cannot patch " + path + ". Only the following can be updated: " + join(allowed, ", "));
-        if (!req.version.at_least(f->since) && op.value("op", "") != "remove") throw NotAcceptable("Request not acceptable.");
+        if (!req.version.at_least(f->since) && op.value("op", "") != "remove")
+            throw NotAcceptable("Request not acceptable.");
     }
     json_patch::Rules rules{{"/uuid", "/created_at", "/updated_at", "/links", "/id"}, {"/driver"}};
     json patched = json_patch::apply(doc, patch, rules);

@@ -11,8 +11,7 @@ namespace ingot::api {
 bool is_valid_logical_name(const std::string& name);
 
 // The record to insert for POST /v1/nodes.
-db::Record node_for_create(const conductor::Context& ctx, const Request& req, const json& body,
-                           db::Session& session);
+db::Record node_for_create(const conductor::Context& ctx, const Request& req, const json& body, db::Session& session);
 
 // Applies a JSON-patch to `node` and returns the changed columns.
 db::Record node_changes_from_patch(const conductor::Context& ctx, const Request& req, const db::Record& node,

@@ -70,7 +70,8 @@ void add_node_management_routes(Router& router, Context& ctx) {
         bool persistent = false;
         if (body.contains("persistent")) {
             const json& p = body["persistent"];
-            if (p.is_boolean()) persistent = p.get<bool>();
+            if (p.is_boolean())
+                persistent = p.get<bool>();
             else if (!p.is_string() || !config::parse_bool(p.get<std::string>(), persistent))
                 throw InvalidInput("Invalid persistent: Unrecognized value " + p.dump());
         }
@@ -100,7 +101,8 @@ void add_node_management_routes(Router& router, Context& ctx) {
         db::Session s(*ctx.database);
         db::Record node = find_node(s, r, r.param("node"));
         interfaces::Task task(node, ctx.hostname);
-        return json_response(200, {{"supported_boot_devices", management_of(ctx, node).get_supported_boot_devices(task)}});
+        return json_response(200,
+                             {{"supported_boot_devices", management_of(ctx, node).get_supported_boot_devices(task)}});
     });
 }
 

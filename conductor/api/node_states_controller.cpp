@@ -38,7 +38,6 @@ Response get_states(Context& ctx, const Request& req) {
     return json_response(200, out);
 }
 
-
 Response set_power_state(Context& ctx, const Request& req) {
     check_query_args(req, {});
     json body = req.body.empty() ? json::object() : parse_object_body(req);
@@ -64,8 +63,9 @@ Response set_power_state(Context& ctx, const Request& req) {
         node = find_node(s, req, req.param("node"));
     }
     const json& power_state = node["power_state"];
-    static const std::vector<std::string> targets = {interfaces::kPowerOn, interfaces::kPowerOff, interfaces::kRebooting,
-                                                     interfaces::kSoftPowerOff, interfaces::kSoftRebooting};
+    static const std::vector<std::string> targets = {interfaces::kPowerOn, interfaces::kPowerOff,
+                                                     interfaces::kRebooting, interfaces::kSoftPowerOff,
+                                                     interfaces::kSoftRebooting};
     if (std::find(targets.begin(), targets.end(), target) == targets.end()) {
         throw InvalidInput("The requested action \"" + target + "\" can not be performed on node \"" +
                            node["uuid"].get<std::string>() + "\" while it is in state \"" +
@@ -86,8 +86,8 @@ Response set_power_state(Context& ctx, const Request& req) {
 Response set_provision_state(Context& ctx, const Request& req) {
     check_query_args(req, {});
     json body = req.body.empty() ? json::object() : parse_object_body(req);
-    static const std::vector<std::string> allowed = {"target", "configdrive", "clean_steps", "deploy_steps",
-                                                     "rescue_password", "disable_ramdisk"};
+    static const std::vector<std::string> allowed = {"target",       "configdrive",     "clean_steps",
+                                                     "deploy_steps", "rescue_password", "disable_ramdisk"};
     for (auto it = body.begin(); it != body.end(); ++it)
         if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end())
             throw InvalidInput("Unexpected arguments: " + it.key());

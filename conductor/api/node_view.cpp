@@ -40,8 +40,7 @@ void check_node_fields(const Request& req, const std::vector<std::string>& field
         }
         if (!req.version.at_least(spec->since)) throw NotAcceptable("Request not acceptable.");
     }
-    if (!unknown.empty())
-        throw InvalidInput("Field(s) \"" + join(unknown, ", ") + "\" are not valid");
+    if (!unknown.empty()) throw InvalidInput("Field(s) \"" + join(unknown, ", ") + "\" are not valid");
 }
 
 std::vector<std::string> node_columns_for(const std::vector<std::string>& fields) {

@@ -102,11 +102,26 @@ std::vector<std::string> sortable_fields() {
 
 Response list_nodes(Context& ctx, const Request& req, bool detail, std::vector<db::Filter> extra_filters,
                     const std::string& resource) {
-    static const std::vector<std::string> list_args = {
-        "limit",          "marker",     "sort_key",      "sort_dir",   "fields",   "detail",
-        "provision_state", "driver",    "resource_class", "owner",     "lessee",   "shard",
-        "sharded",        "instance_uuid", "conductor_group", "fault", "maintenance", "associated",
-        "description_contains", "chassis_uuid"};
+    static const std::vector<std::string> list_args = {"limit",
+                                                       "marker",
+                                                       "sort_key",
+                                                       "sort_dir",
+                                                       "fields",
+                                                       "detail",
+                                                       "provision_state",
+                                                       "driver",
+                                                       "resource_class",
+                                                       "owner",
+                                                       "lessee",
+                                                       "shard",
+                                                       "sharded",
+                                                       "instance_uuid",
+                                                       "conductor_group",
+                                                       "fault",
+                                                       "maintenance",
+                                                       "associated",
+                                                       "description_contains",
+                                                       "chassis_uuid"};
     check_query_args(req, list_args);
     auto fields = query_fields(req);
     if (auto d = query_bool(req, "detail")) {
@@ -156,8 +171,9 @@ Response list_nodes(Context& ctx, const Request& req, bool detail, std::vector<d
     }
     json items = json::array();
     for (const auto& row : rows) items.push_back(node_view(ctx, req, row, view));
-    return collection_response("nodes", std::move(items), next_link(base_url(ctx, req), resource, req, page, rows.size(),
-                                 rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
+    return collection_response("nodes", std::move(items),
+                               next_link(base_url(ctx, req), resource, req, page, rows.size(),
+                                         rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
 }
 
 Response get_node(Context& ctx, const Request& req) {
@@ -165,7 +181,8 @@ Response get_node(Context& ctx, const Request& req) {
     auto fields = query_fields(req);
     if (fields) check_node_fields(req, *fields);
     db::Session session(*ctx.database);
-    db::Record node = find_node(session, req, req.param("node"), fields ? node_columns_for(*fields) : std::vector<std::string>{});
+    db::Record node =
+        find_node(session, req, req.param("node"), fields ? node_columns_for(*fields) : std::vector<std::string>{});
     return json_response(200, node_view(ctx, req, node, NodeViewOptions{fields, true}));
 }
 
@@ -189,7 +206,8 @@ Response create_node(Context& ctx, const Request& req) {
         throw_duplicate(e, values);
     }
     session.commit();
-    log::info("node.created", {{"node", node["uuid"].get<std::string>()}, {"driver", node["driver"].get<std::string>()}});
+    log::info("node.created",
+              {{"node", node["uuid"].get<std::string>()}, {"driver", node["driver"].get<std::string>()}});
     ctx.events->node_created(node_event(ctx, node));
     Response r = json_response(201, node_view(ctx, req, node, {}));
     r.headers.emplace_back("Location", base_url(ctx, req) + "/v1/nodes/" + node["uuid"].get<std::string>());
@@ -205,13 +223,12 @@ void check_updatable(const db::Record& node) {
                        ", please retry after the current operation is completed.");
     }
     static const std::vector<std::string> stable_or_allowed = {
-        "enroll",          "manageable",   "available",   "active",          "error",        "rescue",
-        "deploy failed",   "inspecting",   "inspect failed", "inspect wait", "clean failed", "verifying",
-        "adopt failed",    "rescue failed", "unrescue failed"};
+        "enroll",       "manageable",    "available",    "active",         "error",
+        "rescue",       "deploy failed", "inspecting",   "inspect failed", "inspect wait",
+        "clean failed", "verifying",     "adopt failed", "rescue failed",  "unrescue failed"};
     const json& state = node["provision_state"];
-    if (state.is_string() &&
-        std::find(stable_or_allowed.begin(), stable_or_allowed.end(), state.get<std::string>()) ==
-            stable_or_allowed.end()) {
+    if (state.is_string() && std::find(stable_or_allowed.begin(), stable_or_allowed.end(), state.get<std::string>()) ==
+                                 stable_or_allowed.end()) {
         throw Conflict("Node " + node["uuid"].get<std::string>() +
                        " can not be updated while a state transition is in progress.");
     }
@@ -320,13 +337,16 @@ Response validate(Context& ctx, const Request& req) {
 
 void add_node_routes(Router& router, Context& ctx) {
     router.add("GET", "/v1/nodes", [&ctx](const Request& r) { return list_nodes(ctx, r, false, {}, "nodes"); });
-    router.add("GET", "/v1/nodes/detail", [&ctx](const Request& r) { return list_nodes(ctx, r, true, {}, "nodes/detail"); });
+    router.add("GET", "/v1/nodes/detail",
+               [&ctx](const Request& r) { return list_nodes(ctx, r, true, {}, "nodes/detail"); });
     router.add("POST", "/v1/nodes", [&ctx](const Request& r) { return create_node(ctx, r); });
     router.add("GET", "/v1/nodes/{node}", [&ctx](const Request& r) { return get_node(ctx, r); });
     router.add("PATCH", "/v1/nodes/{node}", [&ctx](const Request& r) { return patch_node(ctx, r); });
     router.add("DELETE", "/v1/nodes/{node}", [&ctx](const Request& r) { return delete_node(ctx, r); });
-    router.add("PUT", "/v1/nodes/{node}/maintenance", [&ctx](const Request& r) { return set_maintenance(ctx, r, true); });
-    router.add("DELETE", "/v1/nodes/{node}/maintenance", [&ctx](const Request& r) { return set_maintenance(ctx, r, false); });
+    router.add("PUT", "/v1/nodes/{node}/maintenance",
+               [&ctx](const Request& r) { return set_maintenance(ctx, r, true); });
+    router.add("DELETE", "/v1/nodes/{node}/maintenance",
+               [&ctx](const Request& r) { return set_maintenance(ctx, r, false); });
     router.add("GET", "/v1/nodes/{node}/validate", [&ctx](const Request& r) { return validate(ctx, r); });
 }
 

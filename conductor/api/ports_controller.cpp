@@ -25,10 +25,18 @@ struct PortField {
 // The port resource at each microversion.
 const std::vector<PortField>& port_fields() {
     static const std::vector<PortField> f = {
-        {"uuid", 1, false},          {"address", 1, true},          {"node_uuid", 1, true},
-        {"extra", 1, true},          {"created_at", 1, false},      {"updated_at", 1, false},
-        {"internal_info", 18, false}, {"local_link_connection", 19, true}, {"pxe_enabled", 19, true},
-        {"portgroup_uuid", 24, true}, {"physical_network", 34, true}, {"is_smartnic", 53, true},
+        {"uuid", 1, false},
+        {"address", 1, true},
+        {"node_uuid", 1, true},
+        {"extra", 1, true},
+        {"created_at", 1, false},
+        {"updated_at", 1, false},
+        {"internal_info", 18, false},
+        {"local_link_connection", 19, true},
+        {"pxe_enabled", 19, true},
+        {"portgroup_uuid", 24, true},
+        {"physical_network", 34, true},
+        {"is_smartnic", 53, true},
     };
     return f;
 }
@@ -63,7 +71,8 @@ void check_port_fields(const Request& req, const std::vector<std::string>& field
 std::string mac_or_throw(const json& value) {
     std::string mac;
     if (!value.is_string() || !normalize_mac(value.get<std::string>(), mac))
-        throw InvalidInput("Expected valid MAC address for address: " + (value.is_string() ? value.get<std::string>() : value.dump()));
+        throw InvalidInput("Expected valid MAC address for address: " +
+                           (value.is_string() ? value.get<std::string>() : value.dump()));
     return mac;
 }
 
@@ -74,7 +83,8 @@ void check_port_values(const Request& req, const json& values, db::Session& sess
         const json& v = it.value();
         const PortField* f = find_port_field(key);
         if (!f || !f->writable)
-            throw InvalidInput("Schema error for port: Additional properties are not allowed ('" + key + "' was unexpected)");
+            throw InvalidInput("Schema error for port: Additional properties are not allowed ('" + key +
+                               "' was unexpected)");
         if (!req.version.at_least(f->since)) throw NotAcceptable("Request not acceptable.");
         if (key == "address") {
             out["address"] = mac_or_throw(v);
@@ -85,7 +95,10 @@ void check_port_values(const Request& req, const json& values, db::Session& sess
             if (!node) throw InvalidInput("Node " + v.get<std::string>() + " could not be found.");
             out["node_id"] = (*node)["id"];
         } else if (key == "portgroup_uuid") {
-            if (v.is_null()) { out["portgroup_id"] = nullptr; continue; }
+            if (v.is_null()) {
+                out["portgroup_id"] = nullptr;
+                continue;
+            }
             if (!v.is_string() || !is_uuid_like(v.get<std::string>()))
                 throw InvalidInput("Expected a UUID for portgroup_uuid but received " + v.dump() + ".");
             auto group = session.find(db::portgroups_table(), "uuid", normalize_uuid(v.get<std::string>()), {"uuid"});
@@ -97,14 +110,16 @@ void check_port_values(const Request& req, const json& values, db::Session& sess
         } else if (key == "pxe_enabled" || key == "is_smartnic") {
             // Clients send "True"/"false" strings too; Ironic accepts oslo's strict booleans.
             bool b = false;
-            if (v.is_boolean()) b = v.get<bool>();
+            if (v.is_boolean())
+                b = v.get<bool>();
             else if (!v.is_string() || !config::parse_bool(v.get<std::string>(), b))
                 throw InvalidInput("Invalid " + key + ": Unrecognized value " + v.dump() +
                                    ", acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', "
                                    "'true', 'y', 'yes'");
             out[key] = b;
         } else if (key == "physical_network") {
-            if (!v.is_string() && !v.is_null()) throw InvalidInput("Schema error for port: physical_network must be a string");
+            if (!v.is_string() && !v.is_null())
+                throw InvalidInput("Schema error for port: physical_network must be a string");
             out[key] = v;
         }
     }
@@ -132,8 +147,10 @@ db::Record find_port(db::Session& session, const std::string& ident) {
 
 Response list_ports(Context& ctx, const Request& req, bool detail, const std::optional<std::string>& node_ident,
                     const std::string& resource) {
-    check_query_args(req, detail ? std::vector<std::string>{"node", "node_uuid", "address", "portgroup", "limit", "marker", "sort_key", "sort_dir"}
-                                 : std::vector<std::string>{"node", "node_uuid", "address", "portgroup", "limit", "marker", "sort_key", "sort_dir", "fields", "detail"});
+    check_query_args(req, detail ? std::vector<std::string>{"node", "node_uuid", "address", "portgroup", "limit",
+                                                            "marker", "sort_key", "sort_dir"}
+                                 : std::vector<std::string>{"node", "node_uuid", "address", "portgroup", "limit",
+                                                            "marker", "sort_key", "sort_dir", "fields", "detail"});
     auto fields = query_fields(req);
     if (auto d = query_bool(req, "detail")) {
         if (!req.version.at_least(43)) throw NotAcceptable("Request not acceptable.");
@@ -167,8 +184,9 @@ Response list_ports(Context& ctx, const Request& req, bool detail, const std::op
     auto rows = session.list(db::ports_table(), q);
     json items = json::array();
     for (const auto& row : rows) items.push_back(port_view(ctx, req, row, detail ? std::nullopt : fields));
-    return collection_response("ports", std::move(items), next_link(base_url(ctx, req), resource, req, page, rows.size(),
-                                 rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
+    return collection_response("ports", std::move(items),
+                               next_link(base_url(ctx, req), resource, req, page, rows.size(),
+                                         rows.empty() ? "" : rows.back()["uuid"].get<std::string>()));
 }
 
 Response create_port(Context& ctx, const Request& req) {
@@ -191,7 +209,8 @@ Response create_port(Context& ctx, const Request& req) {
         throw_port_duplicate(e, values);
     }
     session.commit();
-    log::info("port.created", {{"port", port["uuid"].get<std::string>()}, {"node", port["node_uuid"].get<std::string>()}});
+    log::info("port.created",
+              {{"port", port["uuid"].get<std::string>()}, {"node", port["node_uuid"].get<std::string>()}});
     Response r = json_response(201, port_view(ctx, req, port, std::nullopt));
     r.headers.emplace_back("Location", base_url(ctx, req) + "/v1/ports/" + port["uuid"].get<std::string>());
     return r;
@@ -204,8 +223,8 @@ Response patch_port(Context& ctx, const Request& req) {
     json doc = json::object();
     for (const auto& f : port_fields())
         if (req.version.at_least(f.since)) doc[f.name] = port.value(f.name, json());
-    json patched = json_patch::apply(doc, patch, {{"/uuid", "/created_at", "/updated_at", "/links", "/id"},
-                                                  {"/address", "/node_uuid"}});
+    json patched = json_patch::apply(
+        doc, patch, {{"/uuid", "/created_at", "/updated_at", "/links", "/id"}, {"/address", "/node_uuid"}});
     json changed = json::object();
     for (auto it = doc.begin(); it != doc.end(); ++it) {
         // A removed attribute goes back to its empty value.
@@ -241,7 +260,8 @@ Response delete_port(Context& ctx, const Request& req) {
 }  // namespace
 
 void add_port_routes(Router& router, Context& ctx) {
-    router.add("GET", "/v1/ports", [&ctx](const Request& r) { return list_ports(ctx, r, false, std::nullopt, "ports"); });
+    router.add("GET", "/v1/ports",
+               [&ctx](const Request& r) { return list_ports(ctx, r, false, std::nullopt, "ports"); });
     router.add("GET", "/v1/ports/detail",
                [&ctx](const Request& r) { return list_ports(ctx, r, true, std::nullopt, "ports/detail"); });
     router.add("POST", "/v1/ports", [&ctx](const Request& r) { return create_port(ctx, r); });

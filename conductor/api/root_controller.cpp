@@ -20,8 +20,7 @@ void add_root_routes(Router& router, conductor::Context& ctx) {
     router.add("GET", "/", [&ctx](const Request& req) {
         std::string base = base_url(ctx, req);
         return json_response(200, {{"name", "OpenStack Ironic API"},
-                                   {"description",
-                                    "Ingot: an Ironic-compatible bare-metal provisioning service."},
+                                   {"description", "Ingot: an Ironic-compatible bare-metal provisioning service."},
                                    {"default_version", version_doc(base)},
                                    {"versions", json::array({version_doc(base)})}});
     });

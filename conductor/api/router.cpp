@@ -31,12 +31,17 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
         for (size_t i = 0; i < segments.size() && ok; ++i) {
             const auto& pat = route.segments[i];
             if (pat.front() == '{') continue;
-            if (pat != segments[i]) ok = false;
-            else ++literals;
+            if (pat != segments[i])
+                ok = false;
+            else
+                ++literals;
         }
         if (!ok) continue;
         // Collect the methods of the most specific matching pattern for 405.
-        if (literals > allowed_literals) { allowed.clear(); allowed_literals = literals; }
+        if (literals > allowed_literals) {
+            allowed.clear();
+            allowed_literals = literals;
+        }
         if (literals == allowed_literals) allowed.push_back(route.method);
         if (route.method != method || literals <= best_literals) continue;
         best_literals = literals;

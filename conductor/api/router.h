@@ -16,8 +16,8 @@ public:
     void add(const std::string& method, const std::string& pattern, Handler handler);
 
     struct Match {
-        const Handler* handler = nullptr;      // null when nothing matched
-        std::vector<std::string> allowed;      // methods for the path, when the method did not match
+        const Handler* handler = nullptr;  // null when nothing matched
+        std::vector<std::string> allowed;  // methods for the path, when the method did not match
         std::map<std::string, std::string> params;
     };
     // Throws InvalidInput if a path segment has a bad percent-escape.

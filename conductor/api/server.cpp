@@ -35,7 +35,9 @@ public:
     void parse(const std::string& data) override { value_ = data; }
     void write(std::ostream& os) const override { os << value_; }
 #ifdef SAFE_HEADER_CAST
-    uint64_t hash() const override { return std::hash<std::string>()(name_); }
+    uint64_t hash() const override {
+        return std::hash<std::string>()(name_);
+    }
 #endif
 
 private:
@@ -54,8 +56,7 @@ public:
         r.method = Http::methodString(req.method());
         r.path = req.resource();
         r.body = req.body();
-        for (const auto& [name, header] : req.headers().rawList())
-            r.headers[to_lower(name)] = header.value();
+        for (const auto& [name, header] : req.headers().rawList()) r.headers[to_lower(name)] = header.value();
         for (const auto& header : req.headers().list()) {
             std::ostringstream value;
             header->write(value);
@@ -78,8 +79,7 @@ public:
         } else {
             resp = dispatcher_->handle(r);
         }
-        for (const auto& [name, value] : resp.headers)
-            writer.headers().add(std::make_shared<NamedHeader>(name, value));
+        for (const auto& [name, value] : resp.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
         auto code = static_cast<Http::Code>(resp.status);
         if (resp.body.empty()) {
             writer.send(code);
@@ -105,7 +105,9 @@ struct Server::Impl {
 Server::Server(const Dispatcher& dispatcher, ServerOptions options)
     : impl_(new Impl{dispatcher, std::move(options), nullptr}) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 void Server::start() {
     Address addr(impl_->options.host, Port(impl_->options.port));
@@ -127,7 +129,9 @@ void Server::start() {
     log::info("api.listening", {{"host", impl_->options.host}, {"port", std::to_string(port())}});
 }
 
-uint16_t Server::port() const { return impl_->endpoint ? static_cast<uint16_t>(impl_->endpoint->getPort()) : 0; }
+uint16_t Server::port() const {
+    return impl_->endpoint ? static_cast<uint16_t>(impl_->endpoint->getPort()) : 0;
+}
 
 void Server::stop() {
     if (impl_ && impl_->endpoint) {

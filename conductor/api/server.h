@@ -12,8 +12,8 @@ class Dispatcher;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
-    uint16_t port = 6385;        // 0 picks a free port (tests)
-    int threads = 2;             // Pistache reactor threads
+    uint16_t port = 6385;  // 0 picks a free port (tests)
+    int threads = 2;       // Pistache reactor threads
     size_t max_request_bytes = 1 << 20;
 };
 

@@ -64,10 +64,12 @@ public:
         throw ingot::Error("command_power_status printed \"" + out.substr(0, 80) + "\", expected on or off");
     }
     void set_power_state(Task& task, const std::string& state, std::chrono::seconds) override {
-        if (state == ingot::interfaces::kPowerOn) run(task, "command_power_on");
+        if (state == ingot::interfaces::kPowerOn)
+            run(task, "command_power_on");
         else if (state == ingot::interfaces::kPowerOff || state == ingot::interfaces::kSoftPowerOff)
             run(task, "command_power_off");
-        else throw InvalidParameter("the command power interface cannot set \"" + state + "\"");
+        else
+            throw InvalidParameter("the command power interface cannot set \"" + state + "\"");
     }
     void reboot(Task& task, std::chrono::seconds timeout) override {
         run(task, "command_power_off");
@@ -76,21 +78,20 @@ public:
 };
 
 void register_plugin(ingot::interfaces::Registry& registry) {
-    registry.add<ingot::interfaces::PowerInterface>(
-        {ingot::interfaces::interface_namespace("power"), "command", "1.0",
-         "Runs operator-configured commands to switch power"},
-        [] { return std::make_unique<CommandPower>(); });
+    registry.add<ingot::interfaces::PowerInterface>({ingot::interfaces::interface_namespace("power"), "command", "1.0",
+                                                     "Runs operator-configured commands to switch power"},
+                                                    [] { return std::make_unique<CommandPower>(); });
     registry.add<ingot::interfaces::HardwareType>(
         {ingot::interfaces::kHardwareTypesNamespace, "command-hardware", "1.0",
          "Machines whose power is switched by a command (e.g. a PDU)"},
         [] {
             auto type = std::make_unique<ingot::interfaces::HardwareType>();
-            type->supported = {{"bios", {"no-bios"}},       {"boot", {"ipxe", "pxe", "fake"}},
-                               {"console", {"no-console"}}, {"deploy", {"direct", "fake"}},
-                               {"inspect", {"no-inspect"}}, {"management", {"noop", "fake"}},
+            type->supported = {{"bios", {"no-bios"}},         {"boot", {"ipxe", "pxe", "fake"}},
+                               {"console", {"no-console"}},   {"deploy", {"direct", "fake"}},
+                               {"inspect", {"no-inspect"}},   {"management", {"noop", "fake"}},
                                {"network", {"flat", "noop"}}, {"power", {"command"}},
-                               {"raid", {"no-raid"}},       {"rescue", {"no-rescue"}},
-                               {"storage", {"noop"}},       {"vendor", {"no-vendor"}}};
+                               {"raid", {"no-raid"}},         {"rescue", {"no-rescue"}},
+                               {"storage", {"noop"}},         {"vendor", {"no-vendor"}}};
             return type;
         });
 }

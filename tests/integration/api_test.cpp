@@ -106,7 +106,8 @@ TEST_F(ApiTest, NodeLifecycleOverHttp) {
     auto removed2 = c.request("PATCH", "/v1/nodes/" + uuid, R"([{"op":"remove","path":"/description"}])");
     EXPECT_TRUE(json::parse(removed2.body)["description"].is_null()) << removed2.body;
 
-    auto ro = c.request("PATCH", "/v1/nodes/" + uuid, R"([{"op":"replace","path":"/provision_state","value":"active"}])");
+    auto ro =
+        c.request("PATCH", "/v1/nodes/" + uuid, R"([{"op":"replace","path":"/provision_state","value":"active"}])");
     EXPECT_EQ(ro.status, 400);
 
     auto states = c.request("GET", "/v1/nodes/" + uuid + "/states");
@@ -151,11 +152,16 @@ TEST_F(ApiTest, OldMicroversionsHideNewFieldsAndStartAvailable) {
 
 TEST_F(ApiTest, BadInputIsRefusedWithIronicErrors) {
     auto c = client();
-    struct Case { std::string body; int status; std::string fragment; };
+    struct Case {
+        std::string body;
+        int status;
+        std::string fragment;
+    };
     std::vector<Case> cases = {
         {"{not json", 400, "Invalid JSON"},
         {"[1,2]", 400, "JSON object"},
-        {R"({"driver":"fake-hardware","bogus":1})", 400, "Additional properties are not allowed ('bogus' was unexpected)"},
+        {R"({"driver":"fake-hardware","bogus":1})", 400,
+         "Additional properties are not allowed ('bogus' was unexpected)"},
         {R"({"driver":"no-such-driver"})", 400, "No valid host was found"},
         {R"({"name":"x"})", 400, "'driver' is a required property"},
         {R"({"driver":"fake-hardware","name":"bad name"})", 400, "invalid name"},
@@ -189,7 +195,8 @@ TEST_F(ApiTest, DuplicatesAre409) {
     json n = create_node({{"driver", "fake-hardware"}});
     auto port = c.request("POST", "/v1/ports", json{{"address", "52:54:00:aa:bb:01"}, {"node_uuid", n["uuid"]}}.dump());
     ASSERT_EQ(port.status, 201) << port.body;
-    auto again = c.request("POST", "/v1/ports", json{{"address", "52:54:00:AA:BB:01"}, {"node_uuid", n["uuid"]}}.dump());
+    auto again =
+        c.request("POST", "/v1/ports", json{{"address", "52:54:00:AA:BB:01"}, {"node_uuid", n["uuid"]}}.dump());
     EXPECT_EQ(again.status, 409);
     EXPECT_EQ(fault(again)["faultstring"], "A port with MAC address 52:54:00:aa:bb:01 already exists.");
     auto bad_mac = c.request("POST", "/v1/ports", json{{"address", "zz"}, {"node_uuid", n["uuid"]}}.dump());
@@ -256,8 +263,10 @@ TEST_F(ApiTest, ConcurrentCreatesAllLand) {
             c.set_default_header("X-OpenStack-Ironic-API-Version", "latest");
             for (int i = 0; i < 25; ++i) {
                 auto r = c.request("POST", "/v1/nodes",
-                                   json{{"driver", "fake-hardware"}, {"name", "cc-" + std::to_string(t) + "-" + std::to_string(i)},
-                                        {"owner", "concurrency"}}.dump());
+                                   json{{"driver", "fake-hardware"},
+                                        {"name", "cc-" + std::to_string(t) + "-" + std::to_string(i)},
+                                        {"owner", "concurrency"}}
+                                       .dump());
                 (r.status == 201 ? created : failed)++;
             }
         });

@@ -16,7 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string ingot_bin() { return ConductorProcess::bin_dir() + "/ingot"; }
+std::string ingot_bin() {
+    return ConductorProcess::bin_dir() + "/ingot";
+}
 
 RunResult ingot_at(const std::string& url, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {ingot_bin(), "--url", url};
@@ -85,7 +87,8 @@ TEST_F(CliTest, CreateListAndShowANode) {
     EXPECT_EQ(shown.value("name", ""), "cli-node-1");
     EXPECT_EQ(shown.value("driver", ""), "fake-hardware");
     EXPECT_EQ(shown.value("provision_state", ""), "enroll");
-    auto listed = std::find_if(list.begin(), list.end(), [](const json& n) { return n.value("name", "") == "cli-node-1"; });
+    auto listed =
+        std::find_if(list.begin(), list.end(), [](const json& n) { return n.value("name", "") == "cli-node-1"; });
     EXPECT_EQ(shown.value("uuid", ""), listed->value("uuid", "-"));
 
     // -f value: bare values, one row per line, nothing else.
@@ -199,7 +202,8 @@ TEST_F(CliTest, DeleteCarriesOnPastFailures) {
 
 TEST_F(CliTest, IngotUrlEnvironmentIsHonoured) {
     create_node("cli-node-env");
-    RunResult r = run({ingot_bin(), "node", "list", "-f", "value", "--fields", "name"}, {{"INGOT_URL", conductor_->url()}});
+    RunResult r =
+        run({ingot_bin(), "node", "list", "-f", "value", "--fields", "name"}, {{"INGOT_URL", conductor_->url()}});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("cli-node-env\n"), std::string::npos) << r.out;
 
@@ -239,8 +243,8 @@ TEST(CliPagingTest, LimitZeroFollowsNextLinks) {
     ASSERT_EQ(one_page.exit_code, 0) << one_page.err;
     EXPECT_EQ(one_page.out, "page-a\npage-b\n");
 
-    RunResult desc = ingot_at(conductor.url(),
-                              {"node", "list", "--limit", "0", "--sort", "name:desc", "-f", "value", "--fields", "name"});
+    RunResult desc = ingot_at(
+        conductor.url(), {"node", "list", "--limit", "0", "--sort", "name:desc", "-f", "value", "--fields", "name"});
     ASSERT_EQ(desc.exit_code, 0) << desc.err;
     EXPECT_EQ(desc.out, "page-c\npage-b\npage-a\n");
 }

@@ -71,8 +71,7 @@ protected:
             setup_error_ = must_run({"cmake", "-S", std::string(INGOT_SOURCE_DIR) + "/examples/" + example, "-B", build,
                                      "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=Release"});
             if (setup_error_.empty()) setup_error_ = must_run({"cmake", "--build", build, "-j2"});
-            if (setup_error_.empty())
-                fs::copy_file(build + "/" + example + ".so", plugin_dir_ + "/" + example + ".so");
+            if (setup_error_.empty()) fs::copy_file(build + "/" + example + ".so", plugin_dir_ + "/" + example + ".so");
         }
     }
     static void TearDownTestSuite() {
@@ -123,13 +122,16 @@ TEST_F(ExamplePlugins, LoggingExtensionLogsNodeEvents) {
     ASSERT_EQ(created.status, 201);
     std::string uuid = json::parse(created.body)["uuid"];
     EXPECT_TRUE(log_shows(conductor, "logging_extension.node_create node=" + uuid)) << conductor.log();
-    ASSERT_EQ(c.request("PATCH", "/v1/nodes/logged", R"([{"op":"add","path":"/extra/rack","value":"r1"}])").status, 200);
+    ASSERT_EQ(c.request("PATCH", "/v1/nodes/logged", R"([{"op":"add","path":"/extra/rack","value":"r1"}])").status,
+              200);
     EXPECT_TRUE(log_shows(conductor, "logging_extension.node_update node=" + uuid + " changed=extra"));
     ASSERT_EQ(c.request("PUT", "/v1/nodes/logged/states/provision", R"({"target":"manage"})").status, 202);
     EXPECT_TRUE(log_shows(conductor, "logging_extension.provision_state node=" + uuid + " from=enroll to=verifying"));
-    EXPECT_TRUE(log_shows(conductor, "logging_extension.provision_state node=" + uuid + " from=verifying to=manageable"));
+    EXPECT_TRUE(
+        log_shows(conductor, "logging_extension.provision_state node=" + uuid + " from=verifying to=manageable"));
     ASSERT_EQ(c.request("PUT", "/v1/nodes/logged/states/power", R"({"target":"power on"})").status, 202);
-    EXPECT_TRUE(log_shows(conductor, "logging_extension.power_state node=" + uuid + " from=\"power off\" to=\"power on\""))
+    EXPECT_TRUE(
+        log_shows(conductor, "logging_extension.power_state node=" + uuid + " from=\"power off\" to=\"power on\""))
         << conductor.log();
     ASSERT_EQ(c.request("DELETE", "/v1/nodes/logged").status, 204);
     EXPECT_TRUE(log_shows(conductor, "logging_extension.node_delete node=" + uuid));
@@ -151,7 +153,8 @@ TEST_F(ExamplePlugins, CommandHardwareValidatesAndSwitchesPower) {
     json info = {{"command_power_on", {"cp", dir + "/on", dir + "/state"}},
                  {"command_power_off", {"cp", dir + "/off", dir + "/state"}},
                  {"command_power_status", {"cat", dir + "/state"}}};
-    auto r = c.request("POST", "/v1/nodes", json{{"driver", "command-hardware"}, {"name", "pdu-7"}, {"driver_info", info}}.dump());
+    auto r = c.request("POST", "/v1/nodes",
+                       json{{"driver", "command-hardware"}, {"name", "pdu-7"}, {"driver_info", info}}.dump());
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(json::parse(r.body)["power_interface"], "command");
 
@@ -223,8 +226,9 @@ TEST(BrokenPlugins, AreReportedAndSkippedAndTheConductorServes) {
 TEST(BrokenPlugins, UnknownEnabledInterfaceStopsStartupNamingTheOption) {
     test::TempDir dir;
     std::string conf = dir.path() + "/ingot.conf";
-    std::ofstream(conf) << "[DEFAULT]\nenabled_power_interfaces = fake,ipmitool,teleport\n[database]\nconnection = sqlite:///"
-                        << dir.path() << "/db.sqlite\n";
+    std::ofstream(conf)
+        << "[DEFAULT]\nenabled_power_interfaces = fake,ipmitool,teleport\n[database]\nconnection = sqlite:///"
+        << dir.path() << "/db.sqlite\n";
     auto r = test::run({test::ConductorProcess::bin_dir() + "/ingot-conductor", "--config-file", conf});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("[DEFAULT] enabled_power_interfaces: no power interface named 'teleport'"), std::string::npos)
@@ -234,9 +238,10 @@ TEST(BrokenPlugins, UnknownEnabledInterfaceStopsStartupNamingTheOption) {
 TEST(BrokenPlugins, HardwareTypeWithoutEnabledInterfaceStopsStartup) {
     test::TempDir dir;
     std::string conf = dir.path() + "/ingot.conf";
-    std::ofstream(conf) << "[DEFAULT]\nenabled_power_interfaces = fake\n[database]\nconnection = sqlite:///" << dir.path()
-                        << "/db.sqlite\n";
+    std::ofstream(conf) << "[DEFAULT]\nenabled_power_interfaces = fake\n[database]\nconnection = sqlite:///"
+                        << dir.path() << "/db.sqlite\n";
     auto r = test::run({test::ConductorProcess::bin_dir() + "/ingot-conductor", "--config-file", conf});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("hardware type ipmi supports none of the enabled power interfaces"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("hardware type ipmi supports none of the enabled power interfaces"), std::string::npos)
+        << r.err;
 }

@@ -25,7 +25,9 @@ HttpClient client(const std::string& url, const std::string& version = "latest")
     return c;
 }
 
-json fault(const HttpResponse& r) { return json::parse(json::parse(r.body).at("error_message").get<std::string>()); }
+json fault(const HttpResponse& r) {
+    return json::parse(json::parse(r.body).at("error_message").get<std::string>());
+}
 
 // Polls until the node has no target state (the action finished).
 json settle(HttpClient& c, const std::string& node) {
@@ -99,8 +101,12 @@ TEST(Provision, RefusalsAreIronicShaped) {
     EXPECT_EQ(fault(bad)["faultstring"], "The requested action \"active\" can not be performed on node \"" + uuid +
                                              "\" while it is in state \"enroll\".");
     EXPECT_EQ(provision(c, "r", {{"target", "sideways"}}).status, 400);
-    EXPECT_EQ(client(conductor.url(), "1.3").request("PUT", "/v1/nodes/r/states/provision", R"({"target":"manage"})").status, 406);
-    EXPECT_EQ(client(conductor.url(), "1.72").request("PUT", "/v1/nodes/r/states/provision", R"({"target":"deploy"})").status, 406);
+    EXPECT_EQ(
+        client(conductor.url(), "1.3").request("PUT", "/v1/nodes/r/states/provision", R"({"target":"manage"})").status,
+        406);
+    EXPECT_EQ(
+        client(conductor.url(), "1.72").request("PUT", "/v1/nodes/r/states/provision", R"({"target":"deploy"})").status,
+        406);
     EXPECT_EQ(provision(c, "r", {{"target", "manage"}, {"bogus", 1}}).status, 400);
     EXPECT_EQ(c.request("PUT", "/v1/nodes/r/states/provision", "{}").status, 400);
     EXPECT_EQ(provision(c, "r", {{"target", "manage"}, {"configdrive", "x"}}).status, 400);
@@ -134,9 +140,12 @@ TEST(Provision, PowerAndBootDevice) {
     EXPECT_EQ(c.request("PUT", "/v1/nodes/p/states/power", R"({"target":"power on","timeout":0})").status, 400);
     auto sideways = c.request("PUT", "/v1/nodes/p/states/power", R"({"target":"sideways"})");
     EXPECT_EQ(sideways.status, 400);
-    EXPECT_NE(fault(sideways)["faultstring"].get<std::string>().find("while it is in state \"power on\""), std::string::npos);
+    EXPECT_NE(fault(sideways)["faultstring"].get<std::string>().find("while it is in state \"power on\""),
+              std::string::npos);
 
-    EXPECT_EQ(c.request("PUT", "/v1/nodes/p/management/boot_device", R"({"boot_device":"disk","persistent":true})").status, 204);
+    EXPECT_EQ(
+        c.request("PUT", "/v1/nodes/p/management/boot_device", R"({"boot_device":"disk","persistent":true})").status,
+        204);
     auto dev = json::parse(c.request("GET", "/v1/nodes/p/management/boot_device").body);
     EXPECT_EQ(dev["boot_device"], "disk");
     EXPECT_EQ(dev["persistent"], true);
@@ -166,9 +175,10 @@ TEST(Provision, NothingIsLostOnKill9DuringConcurrentDeploys) {
     {
         auto c = client(first.url());
         for (int i = 0; i < kNodes; ++i) {
-            auto r = c.request("POST", "/v1/nodes",
-                               json{{"driver", "fake-hardware"}, {"name", "k" + std::to_string(i)},
-                                    {"automated_clean", false}}.dump());
+            auto r = c.request(
+                "POST", "/v1/nodes",
+                json{{"driver", "fake-hardware"}, {"name", "k" + std::to_string(i)}, {"automated_clean", false}}
+                    .dump());
             ASSERT_EQ(r.status, 201);
             uuids.push_back(json::parse(r.body)["uuid"]);
         }
@@ -226,12 +236,15 @@ TEST(Provision, NothingIsLostOnKill9DuringConcurrentDeploys) {
         const std::string state = n["provision_state"];
         EXPECT_TRUE(n["reservation"].is_null()) << n.dump();
         EXPECT_TRUE(n["target_provision_state"].is_null()) << n.dump();
-        if (state == "active") ++active;
+        if (state == "active")
+            ++active;
         else if (state == "deploy failed") {
             ++failed;
             EXPECT_NE(n["last_error"].get<std::string>().find("stopped while node"), std::string::npos) << n.dump();
-        } else if (state == "available") ++untouched;
-        else ADD_FAILURE() << "node in unexpected state: " << n.dump();
+        } else if (state == "available")
+            ++untouched;
+        else
+            ADD_FAILURE() << "node in unexpected state: " << n.dump();
     }
     EXPECT_EQ(active + failed + untouched, kNodes);
     EXPECT_GE(active + failed, accepted.load()) << "an accepted deploy was lost";

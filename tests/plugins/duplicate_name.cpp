@@ -11,8 +11,9 @@ public:
 };
 
 void register_plugin(ingot::interfaces::Registry& r) {
-    r.add<ingot::interfaces::PowerInterface>({ingot::interfaces::interface_namespace("power"), "fake", "9.9", "impostor"},
-                                             [] { return std::make_unique<Impostor>(); });
+    r.add<ingot::interfaces::PowerInterface>(
+        {ingot::interfaces::interface_namespace("power"), "fake", "9.9", "impostor"},
+        [] { return std::make_unique<Impostor>(); });
 }
 }  // namespace
 

@@ -26,8 +26,10 @@ public:
 
 void register_plugin(ingot::interfaces::Registry& r) {
     const char* ns = ingot::interfaces::kExtensionsNamespace;
-    r.add<ingot::interfaces::Extension>({ns, "failing", "1.0", "Every hook throws"}, [] { return std::make_unique<Failing>(); });
-    r.add<ingot::interfaces::Extension>({ns, "slow", "1.0", "Every hook takes 3 s"}, [] { return std::make_unique<Slow>(); });
+    r.add<ingot::interfaces::Extension>({ns, "failing", "1.0", "Every hook throws"},
+                                        [] { return std::make_unique<Failing>(); });
+    r.add<ingot::interfaces::Extension>({ns, "slow", "1.0", "Every hook takes 3 s"},
+                                        [] { return std::make_unique<Slow>(); });
 }
 }  // namespace
 

@@ -6,8 +6,9 @@
 
 namespace {
 void register_plugin(ingot::interfaces::Registry& r) {
-    r.add<ingot::interfaces::Extension>({ingot::interfaces::kExtensionsNamespace, "half-registered", "1.0", "never seen"},
-                                        [] { return std::make_unique<ingot::interfaces::Extension>(); });
+    r.add<ingot::interfaces::Extension>(
+        {ingot::interfaces::kExtensionsNamespace, "half-registered", "1.0", "never seen"},
+        [] { return std::make_unique<ingot::interfaces::Extension>(); });
     throw std::runtime_error("cannot read my configuration");
 }
 }  // namespace

@@ -50,7 +50,9 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(path_, ec);
 }
 
-std::string ConductorProcess::bin_dir() { return INGOT_BIN_DIR; }
+std::string ConductorProcess::bin_dir() {
+    return INGOT_BIN_DIR;
+}
 
 namespace {
 bool port_open(int port) {
@@ -75,8 +77,9 @@ ConductorProcess::ConductorProcess(const std::string& extra_config) {
           << "[database]\nconnection = sqlite:///" << dir_.path() << "/ingot.sqlite\n"
           << extra_config << "\n";
     }
-    child_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{bin_dir() + "/ingot-conductor", "--config-file", conf}, dir_.path() + "/conductor.log");
+    child_ =
+        std::make_unique<ChildProcess>(std::vector<std::string>{bin_dir() + "/ingot-conductor", "--config-file", conf},
+                                       dir_.path() + "/conductor.log");
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (!port_open(port_)) {
         if (!child_->running()) throw std::runtime_error("ingot-conductor exited at start:\n" + log());
@@ -86,9 +89,13 @@ ConductorProcess::ConductorProcess(const std::string& extra_config) {
     }
 }
 
-ConductorProcess::~ConductorProcess() { stop(); }
+ConductorProcess::~ConductorProcess() {
+    stop();
+}
 
-int ConductorProcess::stop() { return child_ ? child_->stop() : -1; }
+int ConductorProcess::stop() {
+    return child_ ? child_->stop() : -1;
+}
 
 std::string ConductorProcess::log() const {
     std::ifstream f(dir_.path() + "/conductor.log");

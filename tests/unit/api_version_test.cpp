@@ -6,7 +6,9 @@
 using namespace ingot;
 using namespace ingot::api;
 
-TEST(ApiVersion, NoHeaderMeansMinimum) { EXPECT_EQ(negotiate_version(std::nullopt, std::nullopt), (Version{1, 1})); }
+TEST(ApiVersion, NoHeaderMeansMinimum) {
+    EXPECT_EQ(negotiate_version(std::nullopt, std::nullopt), (Version{1, 1}));
+}
 
 TEST(ApiVersion, IronicHeaderAndLatest) {
     EXPECT_EQ(negotiate_version("1.46", std::nullopt), (Version{1, 46}));

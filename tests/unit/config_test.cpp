@@ -41,8 +41,9 @@ TEST(Config, DefaultsComeFromTheSpecs) {
 TEST(Config, FileValuesOverrideDefaults) {
     test::TempDir dir;
     config::Config cfg(conductor::conductor_options());
-    cfg.load_file(write_file(dir, "# comment\n[api]\nport = 7000\n; other comment\n[DEFAULT]\n"
-                                  "enabled_hardware_types = ipmi , fake-hardware\n"));
+    cfg.load_file(write_file(dir,
+                             "# comment\n[api]\nport = 7000\n; other comment\n[DEFAULT]\n"
+                             "enabled_hardware_types = ipmi , fake-hardware\n"));
     EXPECT_EQ(cfg.get_int("api", "port"), 7000);
     EXPECT_EQ(cfg.get_list("DEFAULT", "enabled_hardware_types"), (std::vector<std::string>{"ipmi", "fake-hardware"}));
 }

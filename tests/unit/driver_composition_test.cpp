@@ -75,7 +75,8 @@ TEST(DriverComposition, ValidateReportsPerInterface) {
     std::map<std::string, conductor::InterfaceCheck> checks;
     for (auto& c : d.validate(node)) checks[c.kind] = c;
     EXPECT_FALSE(checks["power"].ok);
-    EXPECT_EQ(checks["power"].reason, "Missing the following IPMI credentials in node's driver_info: ['ipmi_address'].");
+    EXPECT_EQ(checks["power"].reason,
+              "Missing the following IPMI credentials in node's driver_info: ['ipmi_address'].");
     EXPECT_FALSE(checks["boot"].ok);
     EXPECT_NE(checks["boot"].reason.find("'deploy_kernel', 'deploy_ramdisk'"), std::string::npos);
     EXPECT_FALSE(checks["console"].ok);

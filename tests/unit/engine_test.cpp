@@ -32,8 +32,11 @@ protected:
     }
 
     db::Record add_node(const std::string& state, json extra = json::object()) {
-        json values = {{"uuid", generate_uuid()}, {"driver", "fake-hardware"}, {"provision_state", state},
-                       {"created_at", utc_now_iso()}, {"power_interface", "fake"}};
+        json values = {{"uuid", generate_uuid()},
+                       {"driver", "fake-hardware"},
+                       {"provision_state", state},
+                       {"created_at", utc_now_iso()},
+                       {"power_interface", "fake"}};
         for (auto it = extra.begin(); it != extra.end(); ++it) values[it.key()] = it.value();
         db::Session s(*ctx->database, true);
         auto r = s.insert(db::nodes_table(), values);

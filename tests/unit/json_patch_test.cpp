@@ -30,8 +30,7 @@ std::string error_of(const json& patch) {
 }  // namespace
 
 TEST(JsonPatch, AddReplaceRemove) {
-    json out = json_patch::apply(doc(),
-                                 json::parse(R"([{"op":"add","path":"/extra/b","value":"x"},
+    json out = json_patch::apply(doc(), json::parse(R"([{"op":"add","path":"/extra/b","value":"x"},
                                                  {"op":"replace","path":"/name","value":"n1"},
                                                  {"op":"remove","path":"/extra/a"}])"),
                                  kRules);
@@ -76,8 +75,8 @@ TEST(JsonPatch, FailedPatchLeavesNoPartialChange) {
 TEST(JsonPatch, RandomPatchesEitherApplyOrFailCleanly) {
     std::mt19937 rng(12345);
     const std::vector<std::string> ops = {"add", "replace", "remove", "move", "copy", "test", "", "ADD"};
-    const std::vector<std::string> paths = {"/extra/a", "/extra/b", "/extra",  "/name",   "/uuid", "/driver",
-                                            "/",        "",         "extra",   "/extra/", "//",    "/extra/a/b",
+    const std::vector<std::string> paths = {"/extra/a",  "/extra/b", "/extra",  "/name",      "/uuid", "/driver",
+                                            "/",         "",         "extra",   "/extra/",    "//",    "/extra/a/b",
                                             "/extra/~1", "/extra/0", "/nope/x", "/created_at"};
     const std::vector<json> values = {1, "s", nullptr, json::object(), json::array({1, 2}), true, {{"k", "v"}}};
     int applied = 0, refused = 0;
@@ -86,8 +85,10 @@ TEST(JsonPatch, RandomPatchesEitherApplyOrFailCleanly) {
         int n = 1 + static_cast<int>(rng() % 3);
         for (int j = 0; j < n; ++j) {
             json op = json::object();
-            if (rng() % 10) op["op"] = ops[rng() % ops.size()];
-            else op["op"] = values[rng() % values.size()];
+            if (rng() % 10)
+                op["op"] = ops[rng() % ops.size()];
+            else
+                op["op"] = values[rng() % values.size()];
             if (rng() % 10) op["path"] = paths[rng() % paths.size()];
             if (rng() % 3) op["value"] = values[rng() % values.size()];
             if (rng() % 20 == 0) op["extra_key"] = 1;

@@ -40,7 +40,8 @@ TEST(Registry, DuplicateNameIsAClearError) {
         r.add<Extension>({kExtensionsNamespace, "a", "2.0", ""}, make(2));
         FAIL();
     } catch (const DuplicatePlugin& e) {
-        EXPECT_NE(std::string(e.what()).find("duplicate plugin name 'a' in namespace ingot.extensions"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("duplicate plugin name 'a' in namespace ingot.extensions"),
+                  std::string::npos);
     }
     // The same name in another namespace is fine.
     r.add<Extension>({"ingot.other", "a", "1.0", ""}, make(3));

@@ -33,7 +33,8 @@ protected:
     }
 
     api::Response send(const std::string& method, const std::string& path, const std::string& body,
-                       const std::string& version = "latest", std::vector<std::pair<std::string, std::string>> query = {}) {
+                       const std::string& version = "latest",
+                       std::vector<std::pair<std::string, std::string>> query = {}) {
         api::Request req;
         req.method = method;
         req.path = path;
@@ -69,13 +70,28 @@ void expect_well_formed(const api::Response& r, const std::string& what) {
 
 TEST_F(RequestFuzz, RandomNodeBodiesNeverBreakTheServer) {
     std::mt19937 rng(4242);
-    const std::vector<std::string> keys = {"driver", "name", "uuid", "driver_info", "properties", "extra",
-                                           "resource_class", "boot_interface", "maintenance", "conductor_group",
-                                           "chassis_uuid", "provision_state", "owner", "bogus", "network_data",
-                                           "automated_clean", "description", "instance_uuid"};
-    const std::vector<json> values = {"fake-hardware", "ipmi", "", "x y", "a~b.c_d", 1, -1, 3.5, true, nullptr,
-                                      json::object(), json::array(), json{{"k", "v"}}, "yes",
-                                      "00000000-0000-0000-0000-000000000001", std::string(300, 'n'), "fake", "pxe"};
+    const std::vector<std::string> keys = {
+        "driver",         "name",           "uuid",         "driver_info",     "properties",   "extra",
+        "resource_class", "boot_interface", "maintenance",  "conductor_group", "chassis_uuid", "provision_state",
+        "owner",          "bogus",          "network_data", "automated_clean", "description",  "instance_uuid"};
+    const std::vector<json> values = {"fake-hardware",
+                                      "ipmi",
+                                      "",
+                                      "x y",
+                                      "a~b.c_d",
+                                      1,
+                                      -1,
+                                      3.5,
+                                      true,
+                                      nullptr,
+                                      json::object(),
+                                      json::array(),
+                                      json{{"k", "v"}},
+                                      "yes",
+                                      "00000000-0000-0000-0000-000000000001",
+                                      std::string(300, 'n'),
+                                      "fake",
+                                      "pxe"};
     int created = 0;
     for (int i = 0; i < 3000; ++i) {
         json body = json::object();
@@ -101,25 +117,43 @@ TEST_F(RequestFuzz, RandomNodeBodiesNeverBreakTheServer) {
 TEST_F(RequestFuzz, RandomPathsQueriesAndPatches) {
     ASSERT_EQ(send("POST", "/v1/nodes", R"({"driver":"fake-hardware","name":"target"})").status, 201);
     std::mt19937 rng(777);
-    const std::vector<std::string> paths = {"/v1/nodes",           "/v1/nodes/target",      "/v1/nodes/detail",
-                                            "/v1/nodes/target/states", "/v1/nodes/%zz",  "/v1/nodes/a%20b",
-                                            "/v1/ports",           "/v1/ports/detail",      "/v1/chassis",
-                                            "/v1/drivers",         "/v1/drivers/ipmi",      "/v1/conductors",
-                                            "/v1/nodes/target/maintenance", "/v1/nodes/target/validate",
-                                            "/v1/nodes/target/ports", "/v1",                "/",
+    const std::vector<std::string> paths = {"/v1/nodes",
+                                            "/v1/nodes/target",
+                                            "/v1/nodes/detail",
+                                            "/v1/nodes/target/states",
+                                            "/v1/nodes/%zz",
+                                            "/v1/nodes/a%20b",
+                                            "/v1/ports",
+                                            "/v1/ports/detail",
+                                            "/v1/chassis",
+                                            "/v1/drivers",
+                                            "/v1/drivers/ipmi",
+                                            "/v1/conductors",
+                                            "/v1/nodes/target/maintenance",
+                                            "/v1/nodes/target/validate",
+                                            "/v1/nodes/target/ports",
+                                            "/v1",
+                                            "/",
                                             "/v1/nodes/00000000-0000-0000-0000-000000000000"};
     const std::vector<std::string> methods = {"GET", "POST", "PATCH", "PUT", "DELETE"};
-    const std::vector<std::string> qkeys = {"limit", "marker", "sort_key", "sort_dir", "fields", "detail",
-                                            "maintenance", "driver", "fault", "provision_state", "node", "bogus"};
-    const std::vector<std::string> qvals = {"0", "-1", "2", "abc", "name", "desc", "uuid,name", "True", "x",
-                                            "power failure", "", "driver_info"};
-    const std::vector<std::string> bodies = {"", "{}", "[]", "[{\"op\":\"add\",\"path\":\"/extra/a\",\"value\":1}]",
-                                             "[{\"op\":\"remove\",\"path\":\"/name\"}]", "{\"reason\":\"r\"}",
+    const std::vector<std::string> qkeys = {"limit",       "marker", "sort_key", "sort_dir",        "fields", "detail",
+                                            "maintenance", "driver", "fault",    "provision_state", "node",   "bogus"};
+    const std::vector<std::string> qvals = {"0",         "-1",   "2", "abc",           "name", "desc",
+                                            "uuid,name", "True", "x", "power failure", "",     "driver_info"};
+    const std::vector<std::string> bodies = {"",
+                                             "{}",
+                                             "[]",
+                                             "[{\"op\":\"add\",\"path\":\"/extra/a\",\"value\":1}]",
+                                             "[{\"op\":\"remove\",\"path\":\"/name\"}]",
+                                             "{\"reason\":\"r\"}",
                                              "[{\"op\":\"replace\",\"path\":\"/provision_state\",\"value\":\"x\"}]",
-                                             "{bad", "null", "[{\"op\":\"add\",\"path\":\"/maintenance\",\"value\":\"nope\"}]"};
+                                             "{bad",
+                                             "null",
+                                             "[{\"op\":\"add\",\"path\":\"/maintenance\",\"value\":\"nope\"}]"};
     for (int i = 0; i < 4000; ++i) {
         std::vector<std::pair<std::string, std::string>> query;
-        for (int q = static_cast<int>(rng() % 3); q > 0; --q) query.emplace_back(qkeys[rng() % qkeys.size()], qvals[rng() % qvals.size()]);
+        for (int q = static_cast<int>(rng() % 3); q > 0; --q)
+            query.emplace_back(qkeys[rng() % qkeys.size()], qvals[rng() % qvals.size()]);
         std::string method = methods[rng() % methods.size()];
         std::string path = paths[rng() % paths.size()];
         // Keep the target alive so later requests have something to hit.

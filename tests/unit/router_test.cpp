@@ -14,7 +14,9 @@ Handler tagged(int tag) {
         return r;
     };
 }
-int call(const Router::Match& m) { return (*m.handler)(Request{}).status; }
+int call(const Router::Match& m) {
+    return (*m.handler)(Request{}).status;
+}
 }  // namespace
 
 TEST(Router, LiteralSegmentBeatsParameter) {

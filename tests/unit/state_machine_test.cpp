@@ -13,10 +13,10 @@ using namespace ingot::conductor;
 namespace {
 
 const std::vector<std::string> kAllStates = {
-    "enroll",      "verifying",     "manageable",   "available",      "deploying",    "wait call-back",
-    "deploy failed", "deploy hold", "active",       "deleting",       "cleaning",     "clean wait",
-    "clean failed", "clean hold",   "inspecting",   "inspect wait",   "inspect failed", "adopting",
-    "adopt failed", "rescuing",     "rescue wait",  "rescue",         "rescue failed", "unrescuing",
+    "enroll",          "verifying",   "manageable",  "available",    "deploying",      "wait call-back",
+    "deploy failed",   "deploy hold", "active",      "deleting",     "cleaning",       "clean wait",
+    "clean failed",    "clean hold",  "inspecting",  "inspect wait", "inspect failed", "adopting",
+    "adopt failed",    "rescuing",    "rescue wait", "rescue",       "rescue failed",  "unrescuing",
     "unrescue failed", "error"};
 
 // (state, API event) -> resulting state, for every allowed combination.
@@ -107,12 +107,14 @@ TEST(StateMachine, ConductorEventsDriveTransientStates) {
     EXPECT_EQ(states::next_state("unrescuing", "done"), "active");
     // Stable states have no conductor events.
     for (const auto& s : {"enroll", "manageable", "available", "active", "error"})
-        for (const auto& e : {"done", "fail", "wait", "resume"}) EXPECT_FALSE(states::next_state(s, e)) << s << " " << e;
+        for (const auto& e : {"done", "fail", "wait", "resume"})
+            EXPECT_FALSE(states::next_state(s, e)) << s << " " << e;
 }
 
 TEST(StateMachine, StableStatesAndTargets) {
     for (const auto& s : kAllStates) {
-        bool stable = s == "enroll" || s == "manageable" || s == "available" || s == "active" || s == "error" || s == "rescue";
+        bool stable =
+            s == "enroll" || s == "manageable" || s == "available" || s == "active" || s == "error" || s == "rescue";
         EXPECT_EQ(states::is_stable(s), stable) << s;
         if (stable) EXPECT_FALSE(states::target_of(s)) << s;
     }

@@ -20,7 +20,9 @@ protected:
 
     db::Record add_node(const std::string& name, const std::string& state = "enroll") {
         db::Session s(database, true);
-        json values = {{"uuid", generate_uuid()}, {"driver", "fake-hardware"}, {"provision_state", state},
+        json values = {{"uuid", generate_uuid()},
+                       {"driver", "fake-hardware"},
+                       {"provision_state", state},
                        {"created_at", utc_now_iso()}};
         if (!name.empty()) values["name"] = name;
         auto r = s.insert(db::nodes_table(), values);
@@ -105,8 +107,10 @@ TEST_F(StoreTest, KeysetPaginationVisitsEveryRowOnce) {
                 auto page = s.list(db::nodes_table(), q);
                 for (const auto& r : page) {
                     if (!previous.is_null() && key != "id" && !r[key].is_null() && !previous[key].is_null()) {
-                        if (desc) EXPECT_GE(previous[key], r[key]);
-                        else EXPECT_LE(previous[key], r[key]);
+                        if (desc)
+                            EXPECT_GE(previous[key], r[key]);
+                        else
+                            EXPECT_LE(previous[key], r[key]);
                     }
                     previous = r;
                     seen.push_back(r["id"]);

@@ -71,6 +71,24 @@ std::string fault_body(int status, const std::string& message) {
     return nlohmann::json{{"error_message", inner}}.dump();
 }
 
+Response error_response(const std::exception_ptr& error, const std::string& request_id) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const Error& e) {
+        if (e.http_status() >= 500) log::error("api.error", {{"request_id", request_id}, {"error", e.what()}});
+        return json_error(e.http_status(), fault_body(e.http_status(), e.what()));
+    } catch (const nlohmann::json::exception& e) {
+        // A controller read a field with the wrong JSON type.
+        return json_error(400, fault_body(400, std::string("Invalid input: ") + e.what()));
+    } catch (const std::exception& e) {
+        log::error("api.unhandled", {{"request_id", request_id}, {"error", e.what()}});
+    } catch (...) {
+        log::error("api.unhandled", {{"request_id", request_id}, {"error", "unknown exception"}});
+    }
+    return json_error(
+        500, fault_body(500, "An internal error occurred; see the conductor log, request " + request_id + "."));
+}
+
 Dispatcher::Dispatcher(Router router, size_t max_body_bytes)
     : router_(std::move(router)), max_body_bytes_(max_body_bytes) {}
 
@@ -109,34 +127,55 @@ Response Dispatcher::route(Request& request) const {
                                   " bytes, the limit is " + std::to_string(max_body_bytes_) + " bytes.");
         }
         r = (*m.handler)(request);
-    } catch (const Error& e) {
-        r = json_error(e.http_status(), fault_body(e.http_status(), e.what()));
-        if (e.http_status() >= 500) log::error("api.error", {{"request_id", request.request_id}, {"error", e.what()}});
-    } catch (const nlohmann::json::exception& e) {
-        // A controller read a field with the wrong JSON type.
-        r = json_error(400, fault_body(400, std::string("Invalid input: ") + e.what()));
-    } catch (const std::exception& e) {
-        log::error("api.unhandled", {{"request_id", request.request_id}, {"error", e.what()}});
-        r = json_error(500, fault_body(500, "An internal error occurred; see the conductor log, request " +
-                                                request.request_id + "."));
+    } catch (...) {
+        r = error_response(std::current_exception(), request.request_id);
     }
     if (versioned) add_version_headers(r, &request.version);
+    if (r.deferred) {
+        // The headers computed now belong on the final answer too.
+        auto headers = r.headers;
+        auto inner = std::move(r.deferred);
+        r.deferred = [inner, headers](Reply reply) {
+            inner([reply, headers](Response final) {
+                for (const auto& h : headers) final.headers.push_back(h);
+                reply(std::move(final));
+            });
+        };
+    }
     return r;
 }
+
+namespace {
+
+void log_request(const Request& request, int status, std::chrono::steady_clock::time_point started) {
+    if (!log::enabled(log::Level::info)) return;
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    log::info("api.request", {{"request_id", request.request_id},
+                              {"method", request.method},
+                              {"path", request.path},
+                              {"status", std::to_string(status)},
+                              {"duration_ms", std::to_string(micros.count() / 1000.0)}});
+}
+
+}  // namespace
 
 Response Dispatcher::handle(Request& request) const {
     auto started = std::chrono::steady_clock::now();
     request.request_id = "req-" + generate_uuid();
     Response r = route(request);
     r.headers.emplace_back("OpenStack-Request-Id", request.request_id);
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-    if (log::enabled(log::Level::info)) {
-        log::info("api.request", {{"request_id", request.request_id},
-                                  {"method", request.method},
-                                  {"path", request.path},
-                                  {"status", std::to_string(r.status)},
-                                  {"duration_ms", std::to_string(micros.count() / 1000.0)}});
+    if (!r.deferred) {
+        log_request(request, r.status, started);
+        return r;
     }
+    auto inner = std::move(r.deferred);
+    r.deferred = [inner, request, started](Reply reply) {
+        inner([reply, request, started](Response final) {
+            final.headers.emplace_back("OpenStack-Request-Id", request.request_id);
+            log_request(request, final.status, started);
+            reply(std::move(final));
+        });
+    };
     return r;
 }
 

@@ -26,4 +26,8 @@ private:
 // {"error_message": "{\"faultcode\": ..., \"faultstring\": ..., \"debuginfo\": null}"}
 std::string fault_body(int status, const std::string& message);
 
+// The error response for an exception, mapped as every handler's errors are
+// (for deferred answers, whose work runs off the request path).
+Response error_response(const std::exception_ptr& error, const std::string& request_id);
+
 }  // namespace ingot::api

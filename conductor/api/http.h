@@ -37,10 +37,18 @@ struct Request {
     const std::string& param(const std::string& name) const { return params.at(name); }
 };
 
+struct Response;
+// Delivers a response; may be called from any thread, exactly once.
+using Reply = std::function<void(Response)>;
+
 struct Response {
     int status = 200;
     std::string body;  // JSON text; empty for 202/204 without body
     std::vector<std::pair<std::string, std::string>> headers;
+    // When set, the answer comes later: the server hands `deferred` a Reply
+    // and returns its thread to other connections at once (slow work such
+    // as a BMC call must never hold an HTTP thread).
+    std::function<void(Reply)> deferred;
 };
 
 using Handler = std::function<Response(const Request&)>;

@@ -1,12 +1,12 @@
 // /v1/nodes/{node}/management/boot_device[/supported]: the node's boot
 // device through its management interface. These are short BMC calls made
-// while holding the node's lock, on a pool worker; the API thread waits for
-// the answer with a bound, as the client needs the result.
-#include <future>
+// while holding the node's lock, on a pool worker; the answer is deferred so
+// that no HTTP thread waits for a BMC.
 
 #include "common/errors.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
+#include "conductor/api/dispatcher.h"
 #include "conductor/api/node_lookup.h"
 #include "conductor/node_reservation.h"
 #include "interfaces/management.h"
@@ -16,39 +16,42 @@ namespace {
 
 using conductor::Context;
 
-// Runs `work` on a pool worker with the node locked and returns its result.
-json with_locked_node(Context& ctx, const Request& req, std::function<json(interfaces::Task&, db::Record&)> work) {
+// Runs `work` on a pool worker with the node locked and answers with its
+// result; the HTTP thread is free meanwhile (the answer is deferred).
+Response with_locked_node(Context& ctx, const Request& req,
+                          std::function<Response(interfaces::Task&, const db::Record&)> work) {
     db::Record node;
     {
         db::Session s(*ctx.database);
         node = find_node(s, req, req.param("node"));
     }
     db::Record locked = conductor::reserve_node(ctx, node["id"].get<int64_t>());
-    auto promise = std::make_shared<std::promise<json>>();
-    auto future = promise->get_future();
-    bool accepted = ctx.workers->try_submit([&ctx, locked, work, promise]() mutable {
-        json changes = json::object();
-        try {
-            interfaces::Task task(locked, ctx.hostname);
-            json result = work(task, locked);
-            changes["driver_internal_info"] = task.node()["driver_internal_info"];
-            conductor::release_node(ctx, locked["id"].get<int64_t>(), changes);
-            promise->set_value(result);
-        } catch (...) {
+    const std::string request_id = req.request_id;
+    Response r;
+    r.deferred = [&ctx, locked, work, request_id](Reply reply) {
+        const int64_t id = locked["id"].get<int64_t>();
+        bool accepted = ctx.workers->try_submit([&ctx, locked, work, request_id, reply, id] {
+            Response out;
             try {
-                conductor::release_node(ctx, locked["id"].get<int64_t>());
+                interfaces::Task task(locked, ctx.hostname);
+                out = work(task, locked);
+                conductor::release_node(ctx, id, {{"driver_internal_info", task.node()["driver_internal_info"]}});
             } catch (...) {
+                out = error_response(std::current_exception(), request_id);
+                try {
+                    conductor::release_node(ctx, id);
+                } catch (...) {
+                }
             }
-            promise->set_exception(std::current_exception());
+            reply(std::move(out));
+        });
+        if (!accepted) {
+            conductor::release_node(ctx, id);
+            reply(error_response(std::make_exception_ptr(ServiceUnavailable("No free conductor workers available")),
+                                 request_id));
         }
-    });
-    if (!accepted) {
-        conductor::release_node(ctx, locked["id"].get<int64_t>());
-        throw ServiceUnavailable("No free conductor workers available");
-    }
-    if (future.wait_for(std::chrono::seconds(60)) != std::future_status::ready)
-        throw ServiceUnavailable("The management interface did not answer within 60 seconds.");
-    return future.get();
+    };
+    return r;
 }
 
 interfaces::ManagementInterface& management_of(Context& ctx, const db::Record& node) {
@@ -75,26 +78,24 @@ void add_node_management_routes(Router& router, Context& ctx) {
             else if (!p.is_string() || !config::parse_bool(p.get<std::string>(), persistent))
                 throw InvalidInput("Invalid persistent: Unrecognized value " + p.dump());
         }
-        with_locked_node(ctx, r, [&ctx, device, persistent](interfaces::Task& task, db::Record& node) {
+        return with_locked_node(ctx, r, [&ctx, device, persistent](interfaces::Task& task, const db::Record& node) {
             auto& m = management_of(ctx, node);
             m.validate(task);
             m.set_boot_device(task, device, persistent);
-            return json();
+            Response done;
+            done.status = 204;
+            return done;
         });
-        Response resp;
-        resp.status = 204;
-        return resp;
     });
     router.add("GET", "/v1/nodes/{node}/management/boot_device", [&ctx](const Request& r) {
         check_query_args(r, {});
-        json out = with_locked_node(ctx, r, [&ctx](interfaces::Task& task, db::Record& node) {
+        return with_locked_node(ctx, r, [&ctx](interfaces::Task& task, const db::Record& node) {
             auto& m = management_of(ctx, node);
             m.validate(task);
             auto dev = m.get_boot_device(task);
-            return json{{"boot_device", dev.device.empty() ? json(nullptr) : json(dev.device)},
-                        {"persistent", dev.device.empty() ? json(nullptr) : json(dev.persistent)}};
+            return json_response(200, {{"boot_device", dev.device.empty() ? json(nullptr) : json(dev.device)},
+                                       {"persistent", dev.device.empty() ? json(nullptr) : json(dev.persistent)}});
         });
-        return json_response(200, out);
     });
     router.add("GET", "/v1/nodes/{node}/management/boot_device/supported", [&ctx](const Request& r) {
         check_query_args(r, {});

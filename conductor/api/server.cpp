@@ -79,6 +79,16 @@ public:
         } else {
             resp = dispatcher_->handle(r);
         }
+        if (resp.deferred) {
+            // Answered later from a worker thread; this thread moves on.
+            auto shared = std::make_shared<Http::ResponseWriter>(std::move(writer));
+            resp.deferred([shared](Response final) { send(*shared, final); });
+            return;
+        }
+        send(writer, resp);
+    }
+
+    static void send(Http::ResponseWriter& writer, const Response& resp) {
         for (const auto& [name, value] : resp.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
         auto code = static_cast<Http::Code>(resp.status);
         if (resp.body.empty()) {

@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CONFIG ?= etc/ingot.conf.dev
 
-.PHONY: deps test-deps build run test bench clean
+.PHONY: deps test-deps configure build run test clean
 
 deps:
 	scripts/install-deps
@@ -13,15 +13,20 @@ deps:
 test-deps:
 	scripts/install-deps --test
 
-build: deps
+configure:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps configure
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
-run: build
+# Only the programs: starting the conductor needs no test build.
+run: deps configure
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target ingot-conductor ingot
 	$(BUILD_DIR)/bin/ingot-conductor --config-file $(CONFIG)
 
-test: test-deps build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
+test: test-deps configure
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 900
 
 clean:
 	rm -rf $(BUILD_DIR)

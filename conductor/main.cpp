@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "common/errors.h"
@@ -82,7 +83,14 @@ int main(int argc, char** argv) {
         log::info("conductor.stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
         server.stop();
         periodic.reset();
-        ctx->workers.reset();  // let running jobs finish and release their nodes
+        // Running jobs finish and release their nodes; one that hangs (a BMC
+        // that never answers) must not keep the process alive: the next
+        // start recovers its node.
+        if (!ctx->workers->drain(std::chrono::seconds(30))) {
+            log::error("conductor.stop_timeout", {{"reason", "jobs still running after 30 s; exiting anyway"}});
+            std::_Exit(1);
+        }
+        ctx->workers.reset();
         conductor::unregister_conductor(*ctx);
     } catch (const std::exception& e) {
         log::error("conductor.failed", {{"error", e.what()}});

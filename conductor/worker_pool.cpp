@@ -18,6 +18,14 @@ WorkerPool::~WorkerPool() {
     for (auto& t : threads_) t.join();
 }
 
+bool WorkerPool::drain(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    stopping_ = true;
+    queue_.clear();
+    wake_.notify_all();
+    return idle_.wait_for(lock, timeout, [&] { return busy_ == 0; });
+}
+
 bool WorkerPool::try_submit(std::function<void()> job) {
     {
         std::lock_guard lock(mutex_);
@@ -53,7 +61,7 @@ void WorkerPool::run() {
             log::error("worker.unhandled", {{"error", e.what()}});
         }
         std::lock_guard lock(mutex_);
-        --busy_;
+        if (--busy_ == 0) idle_.notify_all();
     }
 }
 

@@ -4,6 +4,7 @@
 // when its greenthread pool is exhausted.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -20,6 +21,10 @@ public:
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
+    // Stops taking jobs, drops queued ones, and waits up to `timeout` for the
+    // running ones. False if some are still running then.
+    bool drain(std::chrono::milliseconds timeout);
+
     // False when the pool is saturated; the job is then not run.
     bool try_submit(std::function<void()> job);
     size_t busy() const;
@@ -29,6 +34,7 @@ private:
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
+    std::condition_variable idle_;
     std::deque<std::function<void()>> queue_;
     std::vector<std::thread> threads_;
     size_t backlog_;

@@ -80,11 +80,21 @@ json ApiClient::call(std::string_view method, const std::string& path, const jso
     return parsed;
 }
 
-json ApiClient::get(const std::string& path) { return call("GET", path, nullptr); }
-json ApiClient::post(const std::string& path, const json& body) { return call("POST", path, &body); }
-json ApiClient::put(const std::string& path, const json& body) { return call("PUT", path, &body); }
-json ApiClient::patch(const std::string& path, const json& body) { return call("PATCH", path, &body); }
-json ApiClient::remove(const std::string& path) { return call("DELETE", path, nullptr); }
+json ApiClient::get(const std::string& path) {
+    return call("GET", path, nullptr);
+}
+json ApiClient::post(const std::string& path, const json& body) {
+    return call("POST", path, &body);
+}
+json ApiClient::put(const std::string& path, const json& body) {
+    return call("PUT", path, &body);
+}
+json ApiClient::patch(const std::string& path, const json& body) {
+    return call("PATCH", path, &body);
+}
+json ApiClient::remove(const std::string& path) {
+    return call("DELETE", path, nullptr);
+}
 
 json ApiClient::list(const std::string& path, Query query, const std::string& key, std::optional<long long> limit) {
     if (limit && *limit > 0) query.add("limit", std::to_string(*limit));
@@ -105,7 +115,8 @@ json ApiClient::list(const std::string& path, Query query, const std::string& ke
         url = resolve_next_link(next->get<std::string>(), http_.base_url());
         if (!seen.insert(url).second) break;
     }
-    if (limit && *limit > 0 && static_cast<long long>(items.size()) > *limit) items.erase(items.begin() + *limit, items.end());
+    if (limit && *limit > 0 && static_cast<long long>(items.size()) > *limit)
+        items.erase(items.begin() + *limit, items.end());
     return items;
 }
 

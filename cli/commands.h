@@ -11,9 +11,12 @@
 
 namespace ingot::cli {
 
-void add_node_commands(CLI::App& app, Session& session);         // node_commands.cpp
-void add_node_update_commands(CLI::App& node, Session& session);  // node_update_commands.cpp
-void add_node_action_commands(CLI::App& node, Session& session);  // node_action_commands.cpp
+void add_node_commands(CLI::App& app, Session& session);             // node_commands.cpp
+void add_node_update_commands(CLI::App& node, Session& session);     // node_update_commands.cpp
+void add_node_action_commands(CLI::App& node, Session& session);     // node_action_commands.cpp
+void add_node_provision_commands(CLI::App& node, Session& session);  // node_provision_commands.cpp
+void add_node_power_commands(CLI::App& node, Session& session);      // node_power_commands.cpp
+void add_node_history_commands(CLI::App& node, Session& session);    // node_history_commands.cpp
 void add_port_commands(CLI::App& app, Session& session);
 void add_driver_commands(CLI::App& app, Session& session);
 void add_conductor_commands(CLI::App& app, Session& session);

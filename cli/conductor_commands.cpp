@@ -31,8 +31,7 @@ void add_show(CLI::App* conductor, Session& session) {
     CLI::App* cmd = conductor->add_subcommand("show", "Show one conductor");
     cmd->add_option("hostname", *host, "Conductor host name")->required();
     on_run(cmd, session, [host](Session& s) {
-        print_record(std::cout, s.format(), s.api().get("/v1/conductors/" + path_segment(*host)),
-                     kConductorLinkFields);
+        print_record(std::cout, s.format(), s.api().get("/v1/conductors/" + path_segment(*host)), kConductorLinkFields);
         return 0;
     });
 }

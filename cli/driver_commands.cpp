@@ -11,7 +11,9 @@ namespace {
 
 const std::set<std::string> kDriverLinkFields = {"links", "properties"};
 
-std::string driver_path(std::string_view name) { return "/v1/drivers/" + path_segment(name); }
+std::string driver_path(std::string_view name) {
+    return "/v1/drivers/" + path_segment(name);
+}
 
 void add_list(CLI::App* driver, Session& session) {
     auto detail = std::make_shared<bool>(false);

@@ -28,7 +28,9 @@ void Patch::add(const std::string& path, json value) {
     ops_.push_back({{"op", "add"}, {"path", path}, {"value", std::move(value)}});
 }
 
-void Patch::remove(const std::string& path) { ops_.push_back({{"op", "remove"}, {"path", path}}); }
+void Patch::remove(const std::string& path) {
+    ops_.push_back({{"op", "remove"}, {"path", path}});
+}
 
 void Patch::add_key_values(std::string_view field, const std::vector<std::string>& args) {
     for (const auto& arg : args) {

@@ -41,8 +41,9 @@ void ListOptions::add_to(Query& query) const {
 void add_list_options(CLI::App* command, ListOptions& options, const std::string& what) {
     command
         ->add_option("--limit", options.limit,
-                     "Maximum number of " + what + " to return, following `next` links; 0 for all. "
-                     "Without it: one request, the server's page size")
+                     "Maximum number of " + what +
+                         " to return, following `next` links; 0 for all. "
+                         "Without it: one request, the server's page size")
         ->check(kCount);
     command->add_option("--marker", options.marker, "Start after this UUID (the last one of the previous page)");
     command->add_option("--sort", options.sort, "Sort by KEY[:asc|desc]");

@@ -18,7 +18,7 @@ namespace ingot::cli {
 struct ListOptions {
     long long limit = -1;  // -1: not given
     std::string marker;
-    std::string sort;      // KEY[:asc|desc]
+    std::string sort;  // KEY[:asc|desc]
     std::vector<std::string> fields;
 
     // For ApiClient::list: nullopt when --limit was not given.

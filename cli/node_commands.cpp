@@ -1,5 +1,6 @@
-// `ingot node create|list|show|delete`; set/unset and the maintenance and
-// validate actions live in their own files and hang under the same group.
+// `ingot node create|list|show|delete`; set/unset, the maintenance and
+// validate actions, the provisioning verbs, power, boot device and history
+// live in their own files and hang under the same group.
 #include <iostream>
 #include <map>
 #include <memory>
@@ -78,9 +79,8 @@ Query list_query(const ListNodeOptions& o) {
     if (o.maintenance || o.no_maintenance) q.add("maintenance", o.maintenance ? "true" : "false");
     if (o.associated || o.unassociated) q.add("associated", o.associated ? "true" : "false");
     const std::pair<const char*, const std::string*> filters[] = {
-        {"provision_state", &o.provision_state}, {"driver", &o.driver},
-        {"resource_class", &o.resource_class},   {"conductor_group", &o.conductor_group},
-        {"owner", &o.owner},                     {"fault", &o.fault},
+        {"provision_state", &o.provision_state}, {"driver", &o.driver}, {"resource_class", &o.resource_class},
+        {"conductor_group", &o.conductor_group}, {"owner", &o.owner},   {"fault", &o.fault},
     };
     for (const auto& [param, value] : filters)
         if (!value->empty()) q.add(param, *value);
@@ -105,8 +105,8 @@ void add_list(CLI::App* node, Session& session) {
     cmd->add_option("--owner", o->owner, "Only nodes with this owner");
     cmd->add_option("--fault", o->fault, "Only nodes with this fault");
     on_run(cmd, session, [o](Session& s) {
-        json rows = s.api().list(o->detail ? "/v1/nodes/detail" : "/v1/nodes", list_query(*o), "nodes",
-                                 o->page.page_limit());
+        json rows =
+            s.api().list(o->detail ? "/v1/nodes/detail" : "/v1/nodes", list_query(*o), "nodes", o->page.page_limit());
         std::vector<Column> columns;
         if (!o->page.fields.empty())
             columns = columns_for(o->page.fields);
@@ -167,6 +167,9 @@ void add_node_commands(CLI::App& app, Session& session) {
     add_delete(node, session);
     add_node_update_commands(*node, session);
     add_node_action_commands(*node, session);
+    add_node_provision_commands(*node, session);
+    add_node_power_commands(*node, session);
+    add_node_history_commands(*node, session);
 }
 
 }  // namespace ingot::cli

@@ -132,6 +132,8 @@ void print_rows(std::ostream& out, Format format, const json& rows, const std::v
     out << box_table(headers, cells);
 }
 
-void print_error(std::string_view message) { std::cerr << "ingot: error: " << message << "\n"; }
+void print_error(std::string_view message) {
+    std::cerr << "ingot: error: " << message << "\n";
+}
 
 }  // namespace ingot::cli

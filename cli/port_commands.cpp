@@ -15,7 +15,9 @@ namespace {
 
 const std::set<std::string> kPortLinkFields = {"links"};
 
-std::string port_path(std::string_view uuid) { return "/v1/ports/" + path_segment(uuid); }
+std::string port_path(std::string_view uuid) {
+    return "/v1/ports/" + path_segment(uuid);
+}
 
 // The API wants a node UUID in a port; accept a name too and look it up.
 std::string node_uuid(Session& s, const std::string& ident) {
@@ -32,7 +34,9 @@ void add_pxe_option(CLI::App* cmd, std::string& value) {
         ->check(CLI::IsMember({"true", "false"}, CLI::ignore_case));
 }
 
-bool pxe_value(const std::string& text) { return to_lower(text) == "true"; }
+bool pxe_value(const std::string& text) {
+    return to_lower(text) == "true";
+}
 
 struct PortFields {
     std::string address, node, pxe_enabled, physical_network;

@@ -41,7 +41,9 @@ ApiClient& Session::api() {
     return *api_;
 }
 
-Format Session::format() const { return parse_format(options.format); }
+Format Session::format() const {
+    return parse_format(options.format);
+}
 
 void add_global_options(CLI::App& app, GlobalOptions& options) {
     app.add_option("--url", options.url, "Ingot conductor API endpoint")

@@ -15,7 +15,9 @@ std::pair<std::string_view, std::string_view> split_origin(std::string_view url)
 
 }  // namespace
 
-std::string path_segment(std::string_view raw) { return percent_encode(raw); }
+std::string path_segment(std::string_view raw) {
+    return percent_encode(raw);
+}
 
 Query& Query::add(std::string key, std::string value) {
     params_.emplace_back(std::move(key), std::move(value));

@@ -105,7 +105,7 @@ int PeriodicTasks::fail_timed_out_waits() {
                 auto to = states::next_state(w.state, "fail");
                 db::Record saved = release_node(ctx_, n["id"].get<int64_t>(),
                                                 {{"provision_state", *to},
-                                                 {"target_provision_state", nullptr},
+                                                 {"target_provision_state", *states::target_of(*to)},
                                                  {"provision_updated_at", utc_now_iso()},
                                                  {"last_error", message}});
                 record_history(ctx_, n["id"].get<int64_t>(), "provisioning", "ERROR", message);

@@ -168,7 +168,7 @@ void run_job(Context& ctx, db::Record node, const std::string& from, const std::
         step(job);
     } catch (const std::exception& e) {
         try {
-            job.fail(action + " failed: " + e.what());
+            job.fail(e.what());
         } catch (const std::exception& again) {
             // The node stays locked in its in-progress state; the next
             // conductor start moves it to the failure state.

@@ -27,7 +27,8 @@ RecoveryReport recover_nodes(Context& ctx) {
             message = "Conductor " + ctx.hostname + " stopped while node " + uuid + " was in state \"" + state +
                       "\"; the operation was interrupted. Retry it.";
             changes["provision_state"] = *failed;
-            changes["target_provision_state"] = nullptr;
+            auto target = states::target_of(*failed);
+            changes["target_provision_state"] = target ? nlohmann::json(*target) : nlohmann::json(nullptr);
             changes["provision_updated_at"] = utc_now_iso();
             changes["last_error"] = message;
         }

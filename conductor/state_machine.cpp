@@ -103,6 +103,11 @@ std::optional<std::string> target_of(const std::string& state, bool manual_clean
         return manual_clean ? kManageable : kAvailable;
     if (state == kRescuing || state == kRescueWait) return kRescue;
     if (state == kUnrescuing) return kActive;
+    // Failure states keep the target of what failed, as Ironic's machine does.
+    if (state == kDeployFailed || state == kAdoptFailed || state == kUnrescueFailed) return kActive;
+    if (state == kCleanFailed) return kAvailable;
+    if (state == kInspectFailed) return kManageable;
+    if (state == kRescueFailed) return kRescue;
     return std::nullopt;
 }
 

@@ -35,7 +35,8 @@ const std::vector<Transition>& transitions();
 std::optional<std::string> next_state(const std::string& state, const std::string& event);
 
 bool is_stable(const std::string& state);
-// What target_provision_state shows while in `state` (null when stable).
+// What target_provision_state shows while in `state`: null when stable, the
+// aim of the operation in transient and failure states.
 // Cleaning's target depends on whether the clean was manual.
 std::optional<std::string> target_of(const std::string& state, bool manual_clean = false);
 

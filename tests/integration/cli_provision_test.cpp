@@ -30,7 +30,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string ingot_bin() { return ConductorProcess::bin_dir() + "/ingot"; }
+std::string ingot_bin() {
+    return ConductorProcess::bin_dir() + "/ingot";
+}
 
 RunResult ingot_at(const std::string& url, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {ingot_bin(), "--url", url};
@@ -38,7 +40,9 @@ RunResult ingot_at(const std::string& url, const std::vector<std::string>& args)
     return run(argv);
 }
 
-bool contains(const std::string& text, const std::string& fragment) { return text.find(fragment) != std::string::npos; }
+bool contains(const std::string& text, const std::string& fragment) {
+    return text.find(fragment) != std::string::npos;
+}
 
 // Exactly one line, "ingot: error: ...", as every failure must print.
 void expect_one_error_line(const RunResult& r, const std::string& fragment) {
@@ -138,7 +142,8 @@ TEST_F(CliProvisionTest, FullLifecycleWithWait) {
     EXPECT_EQ(active["provision_state"], "active");
     EXPECT_TRUE(active["last_error"].is_null()) << active.dump();
 
-    RunResult rebuild = ingot({"node", "rebuild", "cli-life", "--wait=30", "--config-drive", "http://example.com/cd.iso"});
+    RunResult rebuild =
+        ingot({"node", "rebuild", "cli-life", "--wait=30", "--config-drive", "http://example.com/cd.iso"});
     ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
     expect_progress_ends_in(rebuild, "cli-life", "active");
 
@@ -271,10 +276,10 @@ TEST_F(CliProvisionTest, HistoryListShowsTheTransitions) {
     std::vector<std::string> events;
     for (const auto& h : history) events.push_back(h.value("event", ""));
     const std::vector<std::string> expected = {
-        R"(from "enroll" to "verifying")",  R"(from "verifying" to "manageable")",
+        R"(from "enroll" to "verifying")",    R"(from "verifying" to "manageable")",
         R"(from "manageable" to "cleaning")", R"(from "cleaning" to "available")",
         R"(from "available" to "deploying")", R"(from "deploying" to "active")",
-        R"(from "active" to "deleting")",    R"(from "cleaning" to "available")",
+        R"(from "active" to "deleting")",     R"(from "cleaning" to "available")",
     };
     // In this order (other events may come between).
     size_t at = 0;
@@ -316,8 +321,7 @@ TEST_F(CliProvisionTest, FailuresAreOneLine) {
     // The conductor refuses: its message, once, and exit 1.
     RunResult from_enroll = ingot({"node", "deploy", "cli-fail", "--wait", "30"});
     EXPECT_EQ(from_enroll.exit_code, 1);
-    expect_one_error_line(from_enroll,
-                          R"(The requested action "active" can not be performed on node)");
+    expect_one_error_line(from_enroll, R"(The requested action "active" can not be performed on node)");
     EXPECT_TRUE(contains(from_enroll.err, R"(while it is in state "enroll". (HTTP 400))")) << from_enroll.err;
     EXPECT_EQ(from_enroll.out, "");
     EXPECT_EQ(node("cli-fail")["provision_state"], "enroll");
@@ -327,8 +331,8 @@ TEST_F(CliProvisionTest, FailuresAreOneLine) {
     expect_one_error_line(abort, R"(The requested action "abort" can not be performed)");
 
     // Usage errors: exit 2, no request made.
-    EXPECT_EQ(ingot({"node", "rescue", "cli-fail"}).exit_code, 2);                 // --rescue-password missing
-    EXPECT_EQ(ingot({"node", "clean", "cli-fail", "--wait"}).exit_code, 2);        // --clean-steps missing
+    EXPECT_EQ(ingot({"node", "rescue", "cli-fail"}).exit_code, 2);           // --rescue-password missing
+    EXPECT_EQ(ingot({"node", "clean", "cli-fail", "--wait"}).exit_code, 2);  // --clean-steps missing
     RunResult bad_steps = ingot({"node", "clean", "cli-fail", "--clean-steps", "not json"});
     EXPECT_EQ(bad_steps.exit_code, 2);
     expect_one_error_line(bad_steps, "--clean-steps");
@@ -434,8 +438,9 @@ private:
             status = "200 OK";
             out = node_json_;
         }
-        std::string answer = "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " +
-                             std::to_string(out.size()) + "\r\nConnection: close\r\n\r\n" + out;
+        std::string answer = "HTTP/1.1 " + status +
+                             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(out.size()) +
+                             "\r\nConnection: close\r\n\r\n" + out;
         (void)!::write(conn, answer.data(), answer.size());
     }
 

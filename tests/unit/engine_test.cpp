@@ -83,7 +83,7 @@ TEST_F(Engine, RecoveryFailsInterruptedWorkAndKeepsWaits) {
     EXPECT_EQ(report.failed, 3);
     auto d = reload(deploying);
     EXPECT_EQ(d["provision_state"], "deploy failed");
-    EXPECT_TRUE(d["target_provision_state"].is_null());
+    EXPECT_EQ(d["target_provision_state"], "active");
     EXPECT_TRUE(d["reservation"].is_null());
     EXPECT_NE(d["last_error"].get<std::string>().find("stopped while node"), std::string::npos);
     EXPECT_EQ(reload(cleaning)["provision_state"], "clean failed");

@@ -125,6 +125,9 @@ TEST(StateMachine, StableStatesAndTargets) {
     EXPECT_EQ(states::target_of("cleaning"), "available");
     EXPECT_EQ(states::target_of("cleaning", /*manual_clean=*/true), "manageable");
     EXPECT_EQ(states::target_of("rescuing"), "rescue");
+    EXPECT_EQ(states::target_of("deploy failed"), "active");
+    EXPECT_EQ(states::target_of("clean failed"), "available");
+    EXPECT_EQ(states::target_of("inspect failed"), "manageable");
 }
 
 TEST(StateMachine, TakeoverFailsBusyStatesAndKeepsWaits) {

@@ -6,7 +6,7 @@
 
 #include "common/ids.h"
 #include "common/log.h"
-#include "conductor/api/node_view.h"
+#include "conductor/node_events.h"
 #include "conductor/node_history.h"
 #include "conductor/node_reservation.h"
 #include "conductor/state_machine.h"
@@ -109,7 +109,7 @@ int PeriodicTasks::fail_timed_out_waits() {
                                                  {"provision_updated_at", utc_now_iso()},
                                                  {"last_error", message}});
                 record_history(ctx_, n["id"].get<int64_t>(), "provisioning", "ERROR", message);
-                ctx_.events->provision_state_changed(api::node_event(ctx_, saved), w.state, *to);
+                notify_provision_state(ctx_, saved, w.state, *to);
                 log::warning("timeout.failed_node", {{"node", n["uuid"].get<std::string>()}, {"state", w.state}});
                 ++failed;
             } catch (const Conflict&) {
@@ -172,9 +172,8 @@ int PeriodicTasks::sync_power_states() {
                 }
                 db::Record saved = release_node(ctx_, node_id, changes);
                 if (changes.contains("power_state")) {
-                    ctx_.events->power_state_changed(api::node_event(ctx_, saved),
-                                                     recorded.is_string() ? recorded.get<std::string>() : "None",
-                                                     actual);
+                    notify_power_state(ctx_, saved, recorded.is_string() ? recorded.get<std::string>() : "None",
+                                       actual);
                 }
             } catch (const std::exception& e) {
                 log::warning("power_sync.failed", {{"node", uuid}, {"error", e.what()}});

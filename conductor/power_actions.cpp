@@ -4,7 +4,7 @@
 
 #include "common/errors.h"
 #include "common/log.h"
-#include "conductor/api/node_view.h"
+#include "conductor/node_events.h"
 #include "conductor/node_reservation.h"
 #include "interfaces/power.h"
 
@@ -50,9 +50,8 @@ void run_power_action(Context& ctx, db::Record node, const std::string& target, 
                {"error", saved["last_error"].is_string() ? saved["last_error"].get<std::string>() : ""},
                {"duration_ms", std::to_string(ms.count())}});
     if (saved["power_state"] != old_state) {
-        ctx.events->power_state_changed(api::node_event(ctx, saved),
-                                        old_state.is_string() ? old_state.get<std::string>() : "None",
-                                        saved["power_state"].get<std::string>());
+        notify_power_state(ctx, saved, old_state.is_string() ? old_state.get<std::string>() : "None",
+                           saved["power_state"].get<std::string>());
     }
 }
 

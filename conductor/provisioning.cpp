@@ -5,7 +5,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/log.h"
-#include "conductor/api/node_view.h"
+#include "conductor/node_events.h"
 #include "conductor/node_history.h"
 #include "conductor/node_reservation.h"
 #include "conductor/state_machine.h"
@@ -38,7 +38,7 @@ void announce(Context& ctx, const std::string& from, const db::Record& saved) {
     if (from == to) return;
     std::string event = "Provision state changed from \"" + from + "\" to \"" + to + "\"";
     record_history(ctx, saved["id"].get<int64_t>(), "provisioning", "INFO", event);
-    ctx.events->provision_state_changed(api::node_event(ctx, saved), from, to);
+    notify_provision_state(ctx, saved, from, to);
 }
 
 // The work on one node while this conductor holds its lock.

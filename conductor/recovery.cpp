@@ -2,7 +2,7 @@
 
 #include "common/ids.h"
 #include "common/log.h"
-#include "conductor/api/node_view.h"
+#include "conductor/node_events.h"
 #include "conductor/node_history.h"
 #include "conductor/state_machine.h"
 #include "db/store.h"
@@ -47,7 +47,7 @@ RecoveryReport recover_nodes(Context& ctx) {
         if (changes.contains("provision_state")) {
             ++report.failed;
             record_history(ctx, node["id"].get<int64_t>(), "provisioning", "ERROR", message);
-            ctx.events->provision_state_changed(api::node_event(ctx, saved), state, saved["provision_state"]);
+            notify_provision_state(ctx, saved, state, saved["provision_state"].get<std::string>());
         }
         log::warning(
             "recovery.node",

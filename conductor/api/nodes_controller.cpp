@@ -12,6 +12,7 @@
 #include "conductor/api/node_input.h"
 #include "conductor/api/node_lookup.h"
 #include "conductor/api/node_view.h"
+#include "conductor/node_events.h"
 
 namespace ingot::api {
 namespace {
@@ -208,7 +209,7 @@ Response create_node(Context& ctx, const Request& req) {
     session.commit();
     log::info("node.created",
               {{"node", node["uuid"].get<std::string>()}, {"driver", node["driver"].get<std::string>()}});
-    ctx.events->node_created(node_event(ctx, node));
+    conductor::notify_created(ctx, node);
     Response r = json_response(201, node_view(ctx, req, node, {}));
     r.headers.emplace_back("Location", base_url(ctx, req) + "/v1/nodes/" + node["uuid"].get<std::string>());
     return r;
@@ -257,7 +258,7 @@ Response patch_node(Context& ctx, const Request& req) {
             names.push_back(it.key() == "chassis_id" ? "chassis_uuid" : it.key());
         }
         log::info("node.updated", {{"node", node["uuid"].get<std::string>()}, {"fields", join(names, ",")}});
-        ctx.events->node_updated(node_event(ctx, updated), names);
+        conductor::notify_updated(ctx, updated, names);
     }
     return json_response(200, node_view(ctx, req, updated, {}));
 }
@@ -287,7 +288,7 @@ Response delete_node(Context& ctx, const Request& req) {
     session.remove(db::nodes_table(), {{"id", db::Filter::Op::eq, node["id"]}});
     session.commit();
     log::info("node.deleted", {{"node", uuid}});
-    ctx.events->node_deleted(node_event(ctx, node));
+    conductor::notify_deleted(ctx, node);
     Response r;
     r.status = 204;
     return r;
@@ -314,7 +315,7 @@ Response set_maintenance(Context& ctx, const Request& req, bool on) {
     if (!on) changes["fault"] = nullptr;
     db::Record updated = session.update(db::nodes_table(), node["id"], node["row_version"], changes);
     session.commit();
-    ctx.events->node_updated(node_event(ctx, updated), {"maintenance", "maintenance_reason"});
+    conductor::notify_updated(ctx, updated, {"maintenance", "maintenance_reason"});
     log::info("node.maintenance", {{"node", node["uuid"].get<std::string>()}, {"maintenance", on ? "on" : "off"}});
     Response r;
     r.status = 202;

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <iomanip>
+#include <sstream>
 #include <stdexcept>
 
 namespace ingot {
@@ -87,6 +89,14 @@ std::string utc_now_iso() {
     std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
     return out;
+}
+
+long long epoch_of_iso(const std::string& iso) {
+    std::tm tm{};
+    std::istringstream in(iso.substr(0, 19));
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+    if (in.fail()) return 0;
+    return static_cast<long long>(timegm(&tm));
 }
 
 }  // namespace ingot

@@ -21,4 +21,8 @@ std::string generate_token(size_t bytes);
 // Now as "2026-11-22T02:50:19.015184+00:00", Ironic's timestamp format.
 std::string utc_now_iso();
 
+// Seconds since the epoch of such a timestamp (fraction and offset ignored:
+// Ingot writes UTC); 0 if it cannot be read.
+long long epoch_of_iso(const std::string& iso);
+
 }  // namespace ingot

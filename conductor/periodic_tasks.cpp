@@ -1,8 +1,6 @@
 #include "conductor/periodic_tasks.h"
 
 #include <ctime>
-#include <iomanip>
-#include <sstream>
 
 #include "common/ids.h"
 #include "common/log.h"
@@ -17,15 +15,6 @@ namespace ingot::conductor {
 namespace {
 
 using nlohmann::json;
-
-// Seconds since the epoch of an ISO timestamp written by utc_now_iso().
-long long epoch_of(const std::string& iso) {
-    std::tm tm{};
-    std::istringstream in(iso.substr(0, 19));
-    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-    if (in.fail()) return 0;
-    return static_cast<long long>(timegm(&tm));
-}
 
 long long now_epoch() {
     return static_cast<long long>(std::time(nullptr));
@@ -97,7 +86,7 @@ int PeriodicTasks::fail_timed_out_waits() {
         }
         for (const auto& n : nodes) {
             const json& updated = n["provision_updated_at"];
-            if (updated.is_string() && now_epoch() - epoch_of(updated.get<std::string>()) < timeout) continue;
+            if (updated.is_string() && now_epoch() - epoch_of_iso(updated.get<std::string>()) < timeout) continue;
             const std::string message = "Timeout reached while waiting for " + std::string(w.what) + " for node " +
                                         n["uuid"].get<std::string>() + " (" + std::to_string(timeout) + " s)";
             try {

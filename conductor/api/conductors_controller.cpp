@@ -1,9 +1,8 @@
 // /v1/conductors (1.49): the conductors registered in the database.
 #include <ctime>
-#include <iomanip>
-#include <sstream>
 
 #include "common/errors.h"
+#include "common/ids.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
 
@@ -16,11 +15,8 @@ using conductor::Context;
 bool is_alive(const Context& ctx, const db::Record& c) {
     if (c["online"] != true) return false;
     const json& stamp = c["updated_at"].is_string() ? c["updated_at"] : c["created_at"];
-    std::tm tm{};
-    std::istringstream in(stamp.get<std::string>().substr(0, 19));
-    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-    if (in.fail()) return false;
-    return std::time(nullptr) - timegm(&tm) <= ctx.config.get_int("conductor", "heartbeat_timeout");
+    return std::time(nullptr) - epoch_of_iso(stamp.get<std::string>()) <=
+           ctx.config.get_int("conductor", "heartbeat_timeout");
 }
 
 json conductor_view(const Context& ctx, const Request& req, const db::Record& c, bool detail) {

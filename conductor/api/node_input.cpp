@@ -4,6 +4,7 @@
 #include <cctype>
 #include <regex>
 
+#include "common/config.h"
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/json_patch.h"
@@ -90,14 +91,7 @@ void coerce_booleans(json& values) {
         if (!values.contains(key) || !values[key].is_string()) continue;
         bool b = false;
         const std::string text = values[key].get<std::string>();
-        static const std::vector<std::string> yes = {"1", "t", "true", "on", "y", "yes"};
-        static const std::vector<std::string> no = {"0", "f", "false", "off", "n", "no"};
-        std::string lower = to_lower(text);
-        if (std::find(yes.begin(), yes.end(), lower) != yes.end())
-            b = true;
-        else if (std::find(no.begin(), no.end(), lower) != no.end())
-            b = false;
-        else
+        if (!config::parse_bool(text, b))
             throw InvalidInput(std::string("Invalid ") + key + ": Unrecognized value '" + text +
                                "', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', "
                                "'true', 'y', 'yes'");

@@ -310,10 +310,7 @@ TEST(ConductorProcessTest, BadConfigurationStopsStartupNamingTheOption) {
 }
 
 TEST(ConductorProcessTest, DataSurvivesARestart) {
-    test::TempDir dir;
-    int port = test::free_port();
     // Two conductors in turn on the same database file.
-    std::string extra = "";
     std::string uuid;
     {
         test::ConductorProcess first;
@@ -342,6 +339,4 @@ TEST(ConductorProcessTest, DataSurvivesARestart) {
         EXPECT_EQ(json::parse(got.body)["uuid"], uuid);
         EXPECT_EQ(second.stop(), 0);
     }
-    (void)port;
-    (void)extra;
 }

@@ -23,32 +23,15 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/conductor_process.h"
+#include "tests/support/cli_fixture.h"
 
 namespace ingot::test {
 namespace {
 
 using nlohmann::json;
 
-std::string ingot_bin() {
-    return ConductorProcess::bin_dir() + "/ingot";
-}
-
-RunResult ingot_at(const std::string& url, const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {ingot_bin(), "--url", url};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv);
-}
-
 bool contains(const std::string& text, const std::string& fragment) {
     return text.find(fragment) != std::string::npos;
-}
-
-// Exactly one line, "ingot: error: ...", as every failure must print.
-void expect_one_error_line(const RunResult& r, const std::string& fragment) {
-    EXPECT_EQ(r.err.rfind("ingot: error: ", 0), 0u) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_TRUE(contains(r.err, fragment)) << "expected \"" << fragment << "\" in: " << r.err;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -76,23 +59,8 @@ void expect_progress_ends_in(const RunResult& r, const std::string& node, const 
     EXPECT_EQ(lines.back().rfind(node + ": " + state + " (", 0), 0u) << r.out;
 }
 
-class CliProvisionTest : public ::testing::Test {
+class CliProvisionTest : public CliFixture {
 protected:
-    static void SetUpTestSuite() { conductor_ = std::make_unique<ConductorProcess>(); }
-    static void TearDownTestSuite() { conductor_.reset(); }
-    void SetUp() override { ASSERT_NE(conductor_, nullptr) << "the conductor did not start"; }
-
-    static RunResult ingot(const std::vector<std::string>& args) { return ingot_at(conductor_->url(), args); }
-
-    static json ingot_json(std::vector<std::string> args) {
-        args.insert(args.end(), {"-f", "json"});
-        RunResult r = ingot(args);
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-        json parsed = json::parse(r.out, nullptr, false);
-        EXPECT_FALSE(parsed.is_discarded()) << "not JSON: " << r.out;
-        return parsed;
-    }
-
     static json node(const std::string& name) { return ingot_json({"node", "show", name}); }
 
     static void create_node(const std::string& name, const std::vector<std::string>& extra = {}) {
@@ -109,11 +77,7 @@ protected:
         RunResult p = ingot({"node", "provide", name, "--wait", "30"});
         ASSERT_EQ(p.exit_code, 0) << p.err;
     }
-
-    static std::unique_ptr<ConductorProcess> conductor_;
 };
-
-std::unique_ptr<ConductorProcess> CliProvisionTest::conductor_;
 
 TEST_F(CliProvisionTest, FullLifecycleWithWait) {
     create_node("cli-life");

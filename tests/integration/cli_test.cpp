@@ -9,58 +9,21 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/conductor_process.h"
+#include "tests/support/cli_fixture.h"
 
 namespace ingot::test {
 namespace {
 
 using nlohmann::json;
 
-std::string ingot_bin() {
-    return ConductorProcess::bin_dir() + "/ingot";
-}
-
-RunResult ingot_at(const std::string& url, const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {ingot_bin(), "--url", url};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv);
-}
-
-// Exactly one line, "ingot: error: ...", as every failure must print.
-void expect_one_error_line(const RunResult& r, const std::string& fragment) {
-    EXPECT_EQ(r.err.rfind("ingot: error: ", 0), 0u) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
-}
-
-class CliTest : public ::testing::Test {
+class CliTest : public CliFixture {
 protected:
-    static void SetUpTestSuite() { conductor_ = std::make_unique<ConductorProcess>(); }
-    static void TearDownTestSuite() { conductor_.reset(); }
-    void SetUp() override { ASSERT_NE(conductor_, nullptr) << "the conductor did not start"; }
-
-    static RunResult ingot(const std::vector<std::string>& args) { return ingot_at(conductor_->url(), args); }
-
-    // Runs with -f json, expects success and returns the parsed output.
-    static json ingot_json(std::vector<std::string> args) {
-        args.insert(args.end(), {"-f", "json"});
-        RunResult r = ingot(args);
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-        json parsed = json::parse(r.out, nullptr, false);
-        EXPECT_FALSE(parsed.is_discarded()) << "not JSON: " << r.out;
-        return parsed;
-    }
-
     static std::string create_node(const std::string& name) {
         json node = ingot_json({"node", "create", "--driver", "fake-hardware", "--name", name});
         EXPECT_EQ(node.value("name", ""), name);
         return node.value("uuid", "");
     }
-
-    static std::unique_ptr<ConductorProcess> conductor_;
 };
-
-std::unique_ptr<ConductorProcess> CliTest::conductor_;
 
 bool has_node(const json& list, const std::string& key, const std::string& value) {
     return std::any_of(list.begin(), list.end(), [&](const json& n) { return n.value(key, "") == value; });

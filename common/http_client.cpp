@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <mutex>
 
 #include "common/strings.h"
@@ -93,6 +94,9 @@ struct HttpClient::Impl {
     std::string base_url;
     std::chrono::milliseconds timeout;
     HttpHeaders default_headers;
+    TlsVerification tls;
+    std::string user;
+    std::string password;
     // One easy handle for the client's life: libcurl keeps its connection
     // cache in the handle, so reusing it is what keeps the TCP connection
     // (and the server's keep-alive) between requests.
@@ -118,6 +122,15 @@ HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
 const std::string& HttpClient::base_url() const {
     return impl_->base_url;
+}
+
+void HttpClient::set_tls_verification(TlsVerification tls) {
+    impl_->tls = std::move(tls);
+}
+
+void HttpClient::set_basic_auth(std::string user, std::string password) {
+    impl_->user = std::move(user);
+    impl_->password = std::move(password);
 }
 
 void HttpClient::set_default_header(std::string name, std::string value) {
@@ -171,6 +184,18 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view path,
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+    if (!impl_->tls.verify) {
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (!impl_->tls.ca_path.empty()) {
+        const bool directory = std::filesystem::is_directory(impl_->tls.ca_path);
+        curl_easy_setopt(curl, directory ? CURLOPT_CAPATH : CURLOPT_CAINFO, impl_->tls.ca_path.c_str());
+    }
+    if (!impl_->user.empty()) {
+        curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+        curl_easy_setopt(curl, CURLOPT_USERNAME, impl_->user.c_str());
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, impl_->password.c_str());
+    }
 
     if (verb == "GET" && body.empty()) {
         curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
@@ -196,6 +221,9 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view path,
             case CURLE_COULDNT_RESOLVE_HOST:
             case CURLE_COULDNT_RESOLVE_PROXY:
                 throw HttpConnectError("cannot connect to " + url + ": " + detail);
+            case CURLE_PEER_FAILED_VERIFICATION:
+            case CURLE_SSL_CACERT_BADFILE:
+                throw HttpTlsError("TLS verification of " + url + " failed: " + detail);
             case CURLE_OPERATION_TIMEDOUT:
                 throw HttpTimeoutError("no answer from " + url + " within " + seconds_text(impl_->timeout) + ": " +
                                        detail);

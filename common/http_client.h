@@ -38,7 +38,21 @@ public:
     using HttpTransportError::HttpTransportError;
 };
 
+// The server's certificate could not be verified (or the CA file is unusable).
+class HttpTlsError : public HttpTransportError {
+public:
+    using HttpTransportError::HttpTransportError;
+};
+
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// How an https:// server's certificate is checked.
+struct TlsVerification {
+    bool verify = true;  // false accepts any certificate (Redfish's verify_ca=False)
+    // What to trust instead of the system's CAs: a PEM bundle file or a
+    // directory of hashed certificates (c_rehash); empty: the system's.
+    std::string ca_path;
+};
 
 struct HttpResponse {
     long status = 0;
@@ -69,6 +83,11 @@ public:
     // Throws HttpConnectError, HttpTimeoutError or HttpTransportError.
     Response request(std::string_view method, std::string_view path, std::string_view body = {},
                      const HttpHeaders& headers = {});
+
+    void set_tls_verification(TlsVerification tls);
+    // HTTP basic authentication on every request; an empty user turns it off.
+    // The password stays in the client, never in errors or logs.
+    void set_basic_auth(std::string user, std::string password);
 
     // A header sent with every request (e.g. the API microversion). Setting
     // a name again replaces its value; a header of the same name given to

@@ -3,9 +3,10 @@
 #pragma once
 
 #include "interfaces/registry.h"
+#include "power/builtin.h"
 
 namespace ingot::conductor {
 
-void register_builtin_plugins(interfaces::Registry& registry);
+void register_builtin_plugins(interfaces::Registry& registry, const power::PowerSettings& power = {});
 
 }  // namespace ingot::conductor

@@ -9,6 +9,22 @@
 #include "interfaces/extension.h"
 
 namespace ingot::conductor {
+namespace {
+
+power::PowerSettings power_settings(const config::Config& c) {
+    power::PowerSettings s;
+    s.redfish.connection_attempts = static_cast<int>(c.get_int("redfish", "connection_attempts"));
+    s.redfish.connection_retry_interval = std::chrono::seconds(c.get_int("redfish", "connection_retry_interval"));
+    s.redfish.request_timeout = std::chrono::seconds(c.get_int("redfish", "request_timeout"));
+    s.redfish.auth_type = c.get_string("redfish", "auth_type");
+    s.ipmitool.command_retry_timeout = std::chrono::seconds(c.get_int("ipmi", "command_retry_timeout"));
+    s.ipmitool.min_command_interval = std::chrono::seconds(c.get_int("ipmi", "min_command_interval"));
+    s.ipmitool.command_timeout = std::chrono::seconds(c.get_int("ipmi", "command_timeout"));
+    s.ipmitool.disable_boot_timeout = c.get_bool("ipmi", "disable_boot_timeout");
+    return s;
+}
+
+}  // namespace
 
 std::unique_ptr<Context> make_context(config::Config cfg, bool migrate) {
     auto ctx = std::make_unique<Context>(std::move(cfg));
@@ -26,7 +42,7 @@ std::unique_ptr<Context> make_context(config::Config cfg, bool migrate) {
     ctx->allow_deleting_available_nodes = c.get_bool("conductor", "allow_deleting_available_nodes");
 
     ctx->registry = std::make_unique<interfaces::Registry>();
-    register_builtin_plugins(*ctx->registry);
+    register_builtin_plugins(*ctx->registry, power_settings(c));
     ctx->plugins = load_plugins(*ctx->registry, plugin_directories(c.get_list("DEFAULT", "plugin_dirs")));
     ctx->drivers = std::make_unique<DriverComposition>(*ctx->registry, c);
 

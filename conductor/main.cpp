@@ -13,12 +13,12 @@
 #include "common/log.h"
 #include "conductor/api/controllers.h"
 #include "conductor/api/dispatcher.h"
-#include "conductor/api/server.h"
 #include "conductor/conductor_registration.h"
 #include "conductor/context.h"
 #include "conductor/options.h"
 #include "conductor/periodic_tasks.h"
 #include "conductor/recovery.h"
+#include "http/server.h"
 
 using namespace ingot;
 
@@ -68,12 +68,13 @@ int main(int argc, char** argv) {
         auto periodic = std::make_unique<conductor::PeriodicTasks>(*ctx);
         api::Dispatcher dispatcher(api::make_router(*ctx),
                                    static_cast<size_t>(ctx->config.get_int("api", "max_request_body_size")));
-        api::ServerOptions opts;
+        http::ServerOptions opts;
         opts.host = ctx->config.get_string("api", "host_ip");
         opts.port = static_cast<uint16_t>(ctx->config.get_int("api", "port"));
         opts.threads = static_cast<int>(ctx->config.get_int("api", "api_workers"));
         opts.max_request_bytes = static_cast<size_t>(ctx->config.get_int("api", "max_request_body_size"));
-        api::Server server(dispatcher, opts);
+        opts.thread_name = "ingot-api";
+        http::Server server([&dispatcher](http::Request& r) { return dispatcher.handle(r); }, opts);
         server.start();
         log::info("conductor.started", {{"host", ctx->hostname},
                                         {"api", opts.host + ":" + std::to_string(server.port())},

@@ -9,7 +9,6 @@
 #include "conductor/node_reservation.h"
 #include "conductor/state_machine.h"
 #include "db/store.h"
-#include "interfaces/power.h"
 
 namespace ingot::conductor {
 namespace {
@@ -22,12 +21,14 @@ long long now_epoch() {
 
 }  // namespace
 
-PeriodicTasks::PeriodicTasks(Context& ctx) : ctx_(ctx) {
+PeriodicTasks::PeriodicTasks(Context& ctx) : ctx_(ctx), power_sync_(ctx) {
     const auto& c = ctx.config;
     every(std::chrono::seconds(c.get_int("conductor", "heartbeat_interval")), [this] { heartbeat(); });
     every(std::chrono::seconds(c.get_int("conductor", "check_timeouts_interval")), [this] { fail_timed_out_waits(); });
     if (long long s = c.get_int("conductor", "sync_power_state_interval"); s > 0)
         every(std::chrono::seconds(s), [this] { sync_power_states(); });
+    if (long long s = c.get_int("conductor", "power_failure_recovery_interval"); s > 0)
+        every(std::chrono::seconds(s), [this] { recover_power_failures(); });
 }
 
 PeriodicTasks::~PeriodicTasks() {
@@ -35,6 +36,7 @@ PeriodicTasks::~PeriodicTasks() {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
+    power_sync_.stop();
     wake_.notify_all();
     for (auto& t : threads_) t.join();
 }
@@ -110,68 +112,11 @@ int PeriodicTasks::fail_timed_out_waits() {
 }
 
 int PeriodicTasks::sync_power_states() {
-    std::vector<db::Record> nodes;
-    {
-        db::Session s(*ctx_.database);
-        db::ListQuery q;
-        q.filters = {{"maintenance", db::Filter::Op::eq, false}, {"reservation", db::Filter::Op::is_null, nullptr}};
-        nodes = s.list(db::nodes_table(), q);
-    }
-    const bool force = ctx_.config.get_bool("conductor", "force_power_state_during_sync");
-    int submitted = 0;
-    for (const auto& n : nodes) {
-        // Reading the BMC needs no lock (Ironic uses a shared lock here);
-        // only a correction takes the node's lock, so syncing never makes
-        // users' requests fail with "locked".
-        bool ok = ctx_.workers->try_submit([this, n, force] {
-            const int64_t node_id = n["id"].get<int64_t>();
-            const std::string uuid = n["uuid"].get<std::string>();
-            try {
-                auto& power = ctx_.drivers->power(n["power_interface"].get<std::string>());
-                interfaces::Task task(n, ctx_.hostname);
-                const std::string actual = power.get_power_state(task);
-                const json& recorded = n["power_state"];
-                if (recorded == actual) return;
-                db::Record locked;
-                try {
-                    locked = reserve_node(ctx_, node_id);
-                } catch (const Conflict&) {
-                    return;  // busy: the next round looks again
-                }
-                json changes = json::object();
-                if (locked["power_state"] != recorded) {
-                    // Someone changed it meanwhile; leave it to them.
-                } else if (recorded.is_string() && force) {
-                    interfaces::Task locked_task(locked, ctx_.hostname);
-                    try {
-                        power.set_power_state(locked_task, recorded.get<std::string>(), std::chrono::seconds(60));
-                        record_history(ctx_, node_id, "power", "INFO",
-                                       "Machine power was " + actual + ", set back to the recorded " +
-                                           recorded.get<std::string>());
-                    } catch (const std::exception& e) {
-                        changes["last_error"] =
-                            std::string("During sync_power_state, failed to restore power: ") + e.what();
-                    }
-                } else {
-                    changes["power_state"] = actual;
-                    record_history(ctx_, node_id, "power", "INFO",
-                                   "Power state changed outside Ingot: recorded " +
-                                       (recorded.is_string() ? recorded.get<std::string>() : std::string("None")) +
-                                       ", machine reports " + actual);
-                }
-                db::Record saved = release_node(ctx_, node_id, changes);
-                if (changes.contains("power_state")) {
-                    notify_power_state(ctx_, saved, recorded.is_string() ? recorded.get<std::string>() : "None",
-                                       actual);
-                }
-            } catch (const std::exception& e) {
-                log::warning("power_sync.failed", {{"node", uuid}, {"error", e.what()}});
-            }
-        });
-        if (!ok) break;  // the pool is busy; the rest wait for the next round
-        ++submitted;
-    }
-    return submitted;
+    return power_sync_.run_round();
+}
+
+int PeriodicTasks::recover_power_failures() {
+    return power_sync_.recover_power_failures();
 }
 
 }  // namespace ingot::conductor

@@ -2,8 +2,7 @@
 // - heartbeat: refresh this conductor's row so others see it alive;
 // - callback timeouts: fail nodes waiting too long for their agent
 //   (wait call-back, clean wait, inspect wait);
-// - power sync: compare each node's recorded power state with its BMC,
-//   through the worker pool, never blocking the API.
+// - power sync and power-failure recovery (conductor/power_sync.h).
 #pragma once
 
 #include <condition_variable>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "conductor/context.h"
+#include "conductor/power_sync.h"
 
 namespace ingot::conductor {
 
@@ -25,11 +25,13 @@ public:
     void heartbeat();
     int fail_timed_out_waits();
     int sync_power_states();
+    int recover_power_failures();
 
 private:
     void every(std::chrono::seconds interval, std::function<void()> duty);
 
     Context& ctx_;
+    PowerSync power_sync_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

@@ -29,7 +29,7 @@ void run_power_action(Context& ctx, db::Record node, const std::string& target, 
         auto& power = ctx.drivers->power(node["power_interface"].get<std::string>());
         interfaces::Task task(node, ctx.hostname);
         power.validate(task);
-        if (target == interfaces::kRebooting || target == interfaces::kSoftRebooting)
+        if (target == interfaces::kRebooting)
             power.reboot(task, timeout);
         else
             power.set_power_state(task, target, timeout);

@@ -34,6 +34,13 @@ public:
     using InvalidInput::InvalidInput;
 };
 
+// The BMC could not be reached, refused, or failed the operation. The message
+// says which node, which BMC and what it answered; it never holds a secret.
+class BmcError : public Error {
+public:
+    using Error::Error;
+};
+
 class BaseInterface {
 public:
     virtual ~BaseInterface() = default;

@@ -2,10 +2,11 @@
 
 #include "power/fake.h"
 #include "power/ipmitool.h"
+#include "power/redfish.h"
 
 namespace ingot::power {
 
-void register_builtin(interfaces::Registry& r) {
+void register_builtin(interfaces::Registry& r, const PowerSettings& settings) {
     using interfaces::ManagementInterface;
     using interfaces::PowerInterface;
     const std::string power = interfaces::interface_namespace("power");
@@ -13,11 +14,15 @@ void register_builtin(interfaces::Registry& r) {
     r.add<PowerInterface>({power, "fake", "1.0", "Power state kept in the node record; for tests"},
                           [] { return std::make_unique<FakePower>(); });
     r.add<PowerInterface>({power, "ipmitool", "1.0", "IPMI power control with ipmitool"},
-                          [] { return std::make_unique<IpmitoolPower>(); });
+                          [s = settings.ipmitool] { return std::make_unique<IpmitoolPower>(s); });
+    r.add<PowerInterface>({power, "redfish", "1.0", "Redfish power control"},
+                          [s = settings.redfish] { return std::make_unique<RedfishPower>(s); });
+    r.add<ManagementInterface>({management, "redfish", "1.0", "Redfish boot device control"},
+                               [s = settings.redfish] { return std::make_unique<RedfishManagement>(s); });
     r.add<ManagementInterface>({management, "fake", "1.0", "Boot device kept in the node record; for tests"},
                                [] { return std::make_unique<FakeManagement>(); });
     r.add<ManagementInterface>({management, "ipmitool", "1.0", "IPMI boot device control with ipmitool"},
-                               [] { return std::make_unique<IpmitoolManagement>(); });
+                               [s = settings.ipmitool] { return std::make_unique<IpmitoolManagement>(s); });
 }
 
 }  // namespace ingot::power

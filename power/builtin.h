@@ -3,9 +3,17 @@
 #pragma once
 
 #include "interfaces/registry.h"
+#include "power/ipmitool_command.h"
+#include "power/redfish_client.h"
 
 namespace ingot::power {
 
-void register_builtin(interfaces::Registry& registry);
+// What the interfaces take from the conductor's configuration.
+struct PowerSettings {
+    RedfishSettings redfish;
+    IpmitoolSettings ipmitool;
+};
+
+void register_builtin(interfaces::Registry& registry, const PowerSettings& settings = {});
 
 }  // namespace ingot::power

@@ -12,7 +12,9 @@ std::string FakePower::get_power_state(Task& task) {
 }
 
 void FakePower::set_power_state(Task& task, const std::string& state, std::chrono::seconds) {
-    task.node()["power_state"] = state == interfaces::kSoftPowerOff ? interfaces::kPowerOff : state;
+    task.node()["power_state"] = state == interfaces::kSoftPowerOff ? interfaces::kPowerOff
+                                 : state == interfaces::kSoftRebooting ? interfaces::kPowerOn
+                                                                       : state;
 }
 
 void FakePower::reboot(Task& task, std::chrono::seconds) {

@@ -1,104 +1,130 @@
 #include "power/ipmitool.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "common/strings.h"
+#include "interfaces/boot_mode.h"
+#include "power/ipmitool_output.h"
 
 namespace ingot::power {
 namespace {
 
 using interfaces::InvalidParameter;
+using interfaces::kPowerOff;
+using interfaces::kPowerOn;
 using interfaces::Task;
+using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void not_available(const Task& task) {
-    throw interfaces::UnsupportedOperation("ipmitool cannot reach the BMC of node " + task.node_uuid() +
-                                           " yet: IPMI commands are not implemented in this Ingot release.");
+IpmitoolRunner make_runner(const Task& task, const IpmitoolSettings& settings,
+                           const IpmitoolRunner::Executor& executor) {
+    return IpmitoolRunner(parse_ipmitool_driver_info(task, settings.disable_boot_timeout), settings, task.node_uuid(),
+                          BmcThrottle::global(), executor);
 }
 
-void check_choice(const nlohmann::json& info, const char* key, const std::vector<std::string>& allowed) {
-    if (!info.contains(key)) return;
-    const auto& v = info[key];
-    std::string text = v.is_string() ? v.get<std::string>() : v.dump();
-    if (std::find(allowed.begin(), allowed.end(), text) == allowed.end())
-        throw InvalidParameter(std::string("Invalid ") + key + " \"" + text +
-                               "\", it must be one of: " + join(allowed, ", ") + ".");
+std::string power_status(IpmitoolRunner& runner) {
+    const std::string out = runner.run({"power", "status"});
+    if (auto state = parse_power_status(out)) return *state;
+    throw IpmiError(IpmiFailure::other, "IPMI power status failed " + runner.where() + ": ipmitool answered \"" +
+                                            trim(out) + "\", neither on nor off");
 }
 
-void check_integer(const nlohmann::json& info, const char* key, long long min, long long max) {
-    if (!info.contains(key)) return;
-    const auto& v = info[key];
-    long long n = 0;
-    bool ok =
-        v.is_number_integer() ? (n = v.get<long long>(), true) : (v.is_string() && parse_int(v.get<std::string>(), n));
-    if (!ok || n < min || n > max)
-        throw InvalidParameter(std::string("Invalid ") + key + " " + v.dump() + ": it must be an integer between " +
-                               std::to_string(min) + " and " + std::to_string(max) + ".");
+// Polls `power status` until the machine is in `wanted`, as Ironic's
+// node_wait_for_power_state does (BMCs apply power changes asynchronously).
+void wait_for_power(IpmitoolRunner& runner, const std::string& wanted, std::chrono::seconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    auto pause = std::chrono::milliseconds(250);
+    std::string state;
+    while (true) {
+        state = power_status(runner);
+        if (state == wanted) return;
+        if (Clock::now() + pause > deadline) break;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(2000));
+    }
+    throw interfaces::BmcError("Timed out after " + std::to_string(timeout.count()) + " s waiting for node " +
+                               runner.node_uuid() + " to reach \"" + wanted + "\": its BMC at " +
+                               runner.connection().endpoint() + " still reports \"" + state + "\"");
+}
+
+void power_and_wait(IpmitoolRunner& runner, const char* verb, const std::string& wanted, std::chrono::seconds timeout) {
+    runner.run({"power", verb});
+    wait_for_power(runner, wanted, timeout);
 }
 
 }  // namespace
 
-std::vector<interfaces::PropertySpec> ipmitool_properties() {
-    return {
-        {"ipmi_address", "IP address or hostname of the node. Required.", true},
-        {"ipmi_port", "Remote IPMI RMCP port. Optional.", false},
-        {"ipmi_username", "username; default is NULL user. Optional.", false},
-        {"ipmi_password", "password. Optional.", false},
-        {"ipmi_priv_level",
-         "privilege level; default is ADMINISTRATOR. One of ADMINISTRATOR, CALLBACK, OPERATOR, USER. Optional.", false},
-        {"ipmi_protocol_version",
-         "the version of the IPMI protocol; default is \"2.0\". One of \"1.5\", \"2.0\". Optional.", false},
-        {"ipmi_cipher_suite", "The number of a cipher suite to use; default is 3. Optional.", false},
-        {"ipmi_bridging", "bridging_type; default is \"no\". One of \"single\", \"dual\", \"no\". Optional.", false},
-        {"ipmi_transit_channel",
-         "transit channel for bridged request. Required only if ipmi_bridging is set to \"dual\".", false},
-        {"ipmi_transit_address",
-         "transit address for bridged request. Required only if ipmi_bridging is set to \"dual\".", false},
-        {"ipmi_target_channel",
-         "destination channel for bridged request. Required only if ipmi_bridging is set to "
-         "\"single\" or \"dual\".",
-         false},
-        {"ipmi_target_address",
-         "destination address for bridged request. Required only if ipmi_bridging is set to "
-         "\"single\" or \"dual\".",
-         false},
-    };
+std::vector<interfaces::PropertySpec> IpmitoolPower::properties() const {
+    return ipmitool_properties();
 }
 
-void validate_ipmitool(const Task& task) {
-    interfaces::require_properties(task, ipmitool_properties(), "IPMI credentials");
-    const auto& info = task.driver_info();
-    check_integer(info, "ipmi_port", 1, 65535);
-    check_integer(info, "ipmi_cipher_suite", 0, 17);
-    check_choice(info, "ipmi_priv_level", {"ADMINISTRATOR", "CALLBACK", "OPERATOR", "USER"});
-    check_choice(info, "ipmi_protocol_version", {"1.5", "2.0"});
-    check_choice(info, "ipmi_bridging", {"no", "single", "dual"});
-    const std::string bridging = info.value("ipmi_bridging", "no");
-    std::vector<std::string> needed;
-    if (bridging == "single" || bridging == "dual") needed = {"ipmi_target_channel", "ipmi_target_address"};
-    if (bridging == "dual") needed.insert(needed.end(), {"ipmi_transit_channel", "ipmi_transit_address"});
-    for (const auto& key : needed)
-        if (!info.contains(key))
-            throw interfaces::MissingParameter("ipmi_bridging is \"" + bridging + "\" but " + key + " is missing.");
+void IpmitoolPower::validate(const Task& task) const {
+    parse_ipmitool_driver_info(task, settings_.disable_boot_timeout);
 }
 
 std::string IpmitoolPower::get_power_state(Task& task) {
-    not_available(task);
-}
-void IpmitoolPower::set_power_state(Task& task, const std::string&, std::chrono::seconds) {
-    not_available(task);
-}
-void IpmitoolPower::reboot(Task& task, std::chrono::seconds) {
-    not_available(task);
+    auto runner = make_runner(task, settings_, executor_);
+    return power_status(runner);
 }
 
-void IpmitoolManagement::set_boot_device(Task& task, const std::string&, bool) {
-    not_available(task);
+void IpmitoolPower::set_power_state(Task& task, const std::string& state, std::chrono::seconds timeout) {
+    auto runner = make_runner(task, settings_, executor_);
+    if (state == kPowerOn) {
+        power_and_wait(runner, "on", kPowerOn, timeout);
+    } else if (state == kPowerOff) {
+        power_and_wait(runner, "off", kPowerOff, timeout);
+    } else if (state == interfaces::kSoftPowerOff) {
+        power_and_wait(runner, "soft", kPowerOff, timeout);
+    } else if (state == interfaces::kSoftRebooting) {
+        power_and_wait(runner, "soft", kPowerOff, timeout);
+        power_and_wait(runner, "on", kPowerOn, timeout);
+    } else {
+        throw InvalidParameter("set_power_state called with invalid power state " + state + ".");
+    }
 }
+
+void IpmitoolPower::reboot(Task& task, std::chrono::seconds timeout) {
+    auto runner = make_runner(task, settings_, executor_);
+    // Some BMCs refuse "power off" on a machine that is off.
+    if (power_status(runner) != kPowerOff) power_and_wait(runner, "off", kPowerOff, timeout);
+    power_and_wait(runner, "on", kPowerOn, timeout);
+}
+
+std::vector<std::string> IpmitoolPower::supported_power_states(const Task&) const {
+    return {kPowerOn, kPowerOff, interfaces::kRebooting, interfaces::kSoftRebooting, interfaces::kSoftPowerOff};
+}
+
+std::vector<interfaces::PropertySpec> IpmitoolManagement::properties() const {
+    return ipmitool_properties();
+}
+
+void IpmitoolManagement::validate(const Task& task) const {
+    parse_ipmitool_driver_info(task, settings_.disable_boot_timeout);
+}
+
+void IpmitoolManagement::set_boot_device(Task& task, const std::string& device, bool persistent) {
+    const auto supported = get_supported_boot_devices(task);
+    if (std::find(supported.begin(), supported.end(), device) == supported.end())
+        throw InvalidParameter("Invalid boot device " + device + " specified.");
+    auto runner = make_runner(task, settings_, executor_);
+    // Per the IPMI spec the boot flags expire 60 s after they are set unless
+    // this (Set System Boot Options, parameter 3) says otherwise.
+    if (runner.connection().disable_boot_timeout) runner.run({"raw", "0x00", "0x08", "0x03", "0x08"});
+    std::vector<std::string> options;
+    if (persistent) options.push_back("persistent");
+    if (interfaces::boot_mode(task) == interfaces::kBootModeUefi) options.push_back("efiboot");
+    std::vector<std::string> command = {"chassis", "bootdev", device};
+    if (!options.empty()) command.push_back("options=" + join(options, ","));
+    runner.run(command);
+}
+
 interfaces::BootDevice IpmitoolManagement::get_boot_device(Task& task) {
-    not_available(task);
+    auto runner = make_runner(task, settings_, executor_);
+    return parse_boot_parameter(runner.run({"chassis", "bootparam", "get", "5"}));
 }
+
 std::vector<std::string> IpmitoolManagement::get_supported_boot_devices(const Task&) const {
-    return {interfaces::kBootPxe, interfaces::kBootDisk, interfaces::kBootCdrom, interfaces::kBootBios};
+    return {interfaces::kBootPxe, interfaces::kBootDisk, interfaces::kBootCdrom, interfaces::kBootBios, "safe"};
 }
 
 }  // namespace ingot::power

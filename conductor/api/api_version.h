@@ -7,16 +7,11 @@
 #include <optional>
 #include <string>
 
+#include "http/message.h"
+
 namespace ingot::api {
 
-struct Version {
-    int major = 1;
-    int minor = 1;
-    auto operator<=>(const Version&) const = default;
-    std::string str() const { return std::to_string(major) + "." + std::to_string(minor); }
-    // True when the negotiated version is at least 1.`minor`.
-    bool at_least(int m) const { return major > 1 || minor >= m; }
-};
+using http::Version;
 
 inline constexpr Version kMinVersion{1, 1};
 inline constexpr Version kMaxVersion{1, 82};

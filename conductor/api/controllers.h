@@ -1,7 +1,7 @@
 // Each controller adds its routes to the router. They share the Context.
 #pragma once
 
-#include "conductor/api/router.h"
+#include "conductor/api/http.h"
 #include "conductor/context.h"
 
 namespace ingot::api {

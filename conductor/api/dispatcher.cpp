@@ -162,7 +162,12 @@ void log_request(const Request& request, int status, std::chrono::steady_clock::
 Response Dispatcher::handle(Request& request) const {
     auto started = std::chrono::steady_clock::now();
     request.request_id = "req-" + generate_uuid();
-    Response r = route(request);
+    Response r;
+    if (!request.query_error.empty()) {
+        r = json_error(400, fault_body(400, "Invalid percent-encoding in the query string."));
+    } else {
+        r = route(request);
+    }
     r.headers.emplace_back("OpenStack-Request-Id", request.request_id);
     if (!r.deferred) {
         log_request(request, r.status, started);

@@ -6,7 +6,7 @@
 #include <cstddef>
 
 #include "conductor/api/http.h"
-#include "conductor/api/router.h"
+#include "conductor/api/http.h"
 
 namespace ingot::api {
 

@@ -71,6 +71,15 @@ Response set_power_state(Context& ctx, const Request& req) {
                            node["uuid"].get<std::string>() + "\" while it is in state \"" +
                            (power_state.is_string() ? power_state.get<std::string>() : "None") + "\".");
     }
+    if (soft) {
+        // As Ironic's conductor: the driver must offer the soft action.
+        interfaces::Task task(node, ctx.hostname);
+        auto supported = ctx.drivers->power(node["power_interface"].get<std::string>()).supported_power_states(task);
+        if (std::find(supported.begin(), supported.end(), target) == supported.end())
+            throw InvalidInput("The desired power state '" + target + "' is not supported by the power interface " +
+                               node["power_interface"].get<std::string>() + " of node " +
+                               node["uuid"].get<std::string>() + ".");
+    }
     const std::string provision = node["provision_state"].is_string() ? node["provision_state"].get<std::string>() : "";
     if (provision == "cleaning" || provision == "clean wait") {
         throw InvalidInput("Can not change the power state of node " + node["uuid"].get<std::string>() +

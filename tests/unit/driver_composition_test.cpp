@@ -104,6 +104,7 @@ TEST(DriverComposition, BadConfigurationNamesTheOption) {
     {
         Fixture f;
         f.config.set("DEFAULT", "enabled_hardware_types", "fake-hardware,redfish");
+        f.config.set("DEFAULT", "enabled_management_interfaces", "fake,ipmitool");
         EXPECT_NE(config_error(f).find("hardware type redfish supports none of the enabled management interfaces"),
                   std::string::npos);
     }

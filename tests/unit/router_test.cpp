@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "common/errors.h"
-#include "conductor/api/router.h"
+#include "conductor/api/http.h"
 
 using namespace ingot;
 using namespace ingot::api;

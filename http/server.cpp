@@ -1,4 +1,4 @@
-#include "conductor/api/server.h"
+#include "http/server.h"
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -10,9 +10,8 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/strings.h"
-#include "conductor/api/dispatcher.h"
 
-namespace ingot::api {
+namespace ingot::http {
 namespace {
 
 using namespace Pistache;
@@ -49,7 +48,8 @@ class PistacheHandler : public Http::Handler {
 public:
     HTTP_PROTOTYPE(PistacheHandler)
 
-    explicit PistacheHandler(const Dispatcher* dispatcher) : dispatcher_(dispatcher) {}
+    PistacheHandler(const RequestHandler* handler, std::string scheme, std::string local_address)
+        : handler_(handler), scheme_(std::move(scheme)), local_address_(std::move(local_address)) {}
 
     void onRequest(const Http::Request& req, Http::ResponseWriter writer) override {
         Request r;
@@ -63,26 +63,27 @@ public:
             r.headers[to_lower(header->name())] = value.str();
         }
         std::string host = r.header("host").value_or(local_address_);
-        r.base_url = "http://" + host;
-        bool bad_query = false;
+        r.base_url = scheme_ + "://" + host;
         try {
             const auto& query = req.query();
             for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it)
                 r.query.emplace_back(decode_query_component(it->first), decode_query_component(it->second));
-        } catch (const Error&) {
-            bad_query = true;
+        } catch (const Error& e) {
+            r.query_error = e.what();
         }
-        Response resp;
-        if (bad_query) {
-            resp.status = 400;
-            resp.body = fault_body(400, "Invalid percent-encoding in the query string.");
-        } else {
-            resp = dispatcher_->handle(r);
-        }
+        Response resp = (*handler_)(r);
         if (resp.deferred) {
             // Answered later from a worker thread; this thread moves on.
             auto shared = std::make_shared<Http::ResponseWriter>(std::move(writer));
-            resp.deferred([shared](Response final) { send(*shared, final); });
+            resp.deferred([shared](Response final) {
+                // The client may be gone by now; that must not take the
+                // answering thread down.
+                try {
+                    send(*shared, final);
+                } catch (const std::exception& e) {
+                    log::warning("http.late_reply_failed", {{"error", e.what()}});
+                }
+            });
             return;
         }
         send(writer, resp);
@@ -98,22 +99,22 @@ public:
         }
     }
 
-    std::string local_address_ = "127.0.0.1";
-
 private:
-    const Dispatcher* dispatcher_;
+    const RequestHandler* handler_;
+    std::string scheme_;
+    std::string local_address_;
 };
 
 }  // namespace
 
 struct Server::Impl {
-    const Dispatcher& dispatcher;
+    RequestHandler handler;
     ServerOptions options;
     std::unique_ptr<Http::Endpoint> endpoint;
 };
 
-Server::Server(const Dispatcher& dispatcher, ServerOptions options)
-    : impl_(new Impl{dispatcher, std::move(options), nullptr}) {}
+Server::Server(RequestHandler handler, ServerOptions options)
+    : impl_(new Impl{std::move(handler), std::move(options), nullptr}) {}
 
 Server::~Server() {
     stop();
@@ -124,7 +125,7 @@ void Server::start() {
     impl_->endpoint = std::make_unique<Http::Endpoint>(addr);
     auto opts = Http::Endpoint::options()
                     .threads(impl_->options.threads)
-                    .threadsName("ingot-api")
+                    .threadsName(impl_->options.thread_name)
                     .flags(Tcp::Options::ReuseAddr | Tcp::Options::NoDelay)
                     .backlog(1024)
                     // Headers plus body; the dispatcher enforces the body
@@ -132,11 +133,23 @@ void Server::start() {
                     .maxRequestSize(impl_->options.max_request_bytes * 2 + 65536)
                     .maxResponseSize(64 << 20);
     impl_->endpoint->init(opts);
-    auto handler = std::make_shared<PistacheHandler>(&impl_->dispatcher);
-    handler->local_address_ = impl_->options.host + ":" + std::to_string(impl_->options.port);
+    const bool tls = !impl_->options.tls_cert_file.empty();
+    if (tls) {
+        if (impl_->options.tls_key_file.empty()) throw InvalidInput("a TLS certificate needs its key file too");
+        // Pistache throws a bare runtime_error naming neither file.
+        try {
+            impl_->endpoint->useSSL(impl_->options.tls_cert_file, impl_->options.tls_key_file);
+        } catch (const std::exception& e) {
+            throw InvalidInput("cannot use TLS certificate " + impl_->options.tls_cert_file + " with key " +
+                               impl_->options.tls_key_file + ": " + e.what());
+        }
+    }
+    auto handler = std::make_shared<PistacheHandler>(&impl_->handler, tls ? "https" : "http",
+                                                     impl_->options.host + ":" + std::to_string(impl_->options.port));
     impl_->endpoint->setHandler(handler);
     impl_->endpoint->serveThreaded();
-    log::info("api.listening", {{"host", impl_->options.host}, {"port", std::to_string(port())}});
+    log::info("http.listening",
+              {{"host", impl_->options.host}, {"port", std::to_string(port())}, {"tls", tls ? "true" : "false"}});
 }
 
 uint16_t Server::port() const {
@@ -150,4 +163,4 @@ void Server::stop() {
     }
 }
 
-}  // namespace ingot::api
+}  // namespace ingot::http

@@ -1,11 +1,11 @@
-#include "conductor/api/router.h"
+#include "http/router.h"
 
 #include <algorithm>
 
 #include "common/errors.h"
 #include "common/strings.h"
 
-namespace ingot::api {
+namespace ingot::http {
 
 std::vector<std::string> split_path(const std::string& path) {
     std::vector<std::string> out;
@@ -64,4 +64,4 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
     return best;
 }
 
-}  // namespace ingot::api
+}  // namespace ingot::http

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "conductor/api/http.h"
+#include "http/message.h"
 
-namespace ingot::api {
+namespace ingot::http {
 
 class Router {
 public:
@@ -34,4 +34,4 @@ private:
 
 std::vector<std::string> split_path(const std::string& path);
 
-}  // namespace ingot::api
+}  // namespace ingot::http

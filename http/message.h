@@ -1,0 +1,68 @@
+// HTTP request/response types shared by Ingot's servers (the conductor's
+// API, ingot-vbmc's Redfish). Handlers see only these, never Pistache, so
+// they compile fast and can be unit-tested without sockets.
+#pragma once
+
+#include <compare>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ingot::http {
+
+// A negotiated "major.minor" API version (Ironic's microversions); servers
+// without versions leave it at 1.1.
+struct Version {
+    int major = 1;
+    int minor = 1;
+    auto operator<=>(const Version&) const = default;
+    std::string str() const { return std::to_string(major) + "." + std::to_string(minor); }
+    // True when the negotiated version is at least 1.`minor`.
+    bool at_least(int m) const { return major > 1 || minor >= m; }
+};
+
+struct Request {
+    std::string method;
+    std::string path;                                        // as received, without the query
+    std::map<std::string, std::string> params;               // path parameters, percent-decoded
+    std::vector<std::pair<std::string, std::string>> query;  // decoded, in arrival order
+    std::map<std::string, std::string> headers;              // names lower-cased
+    std::string body;
+    Version version;
+    std::string base_url;  // "http(s)://host:port", for links
+    std::string request_id;
+    std::string query_error;  // set when the query string could not be decoded
+
+    std::optional<std::string> query_value(const std::string& name) const {
+        for (const auto& [k, v] : query)
+            if (k == name) return v;
+        return std::nullopt;
+    }
+    std::optional<std::string> header(const std::string& lower_name) const {
+        auto it = headers.find(lower_name);
+        if (it == headers.end()) return std::nullopt;
+        return it->second;
+    }
+    const std::string& param(const std::string& name) const { return params.at(name); }
+};
+
+struct Response;
+// Delivers a response; may be called from any thread, exactly once.
+using Reply = std::function<void(Response)>;
+
+struct Response {
+    int status = 200;
+    std::string body;  // JSON text; empty for 202/204 without body
+    std::vector<std::pair<std::string, std::string>> headers;
+    // When set, the answer comes later: the server hands `deferred` a Reply
+    // and returns its thread to other connections at once (slow work such
+    // as a BMC call must never hold an HTTP thread).
+    std::function<void(Reply)> deferred;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+}  // namespace ingot::http

@@ -16,40 +16,21 @@ The binary is taken from the ``bin_dir`` argument, else from the
 ``INGOT_BIN_DIR`` environment variable, else from ``<repo>/build/bin``.
 """
 
-import atexit
-import ctypes
 import json
 import os
-import shutil
-import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 
+import managed_process
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONDUCTOR_HOST = "compat-host"
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
-
-_running = set()
-
-
-def _die_with_parent():
-    """In the child before exec: get SIGTERM if the test process dies.
-
-    Covers what atexit cannot: the test runner killed by a signal (a CTest
-    timeout, SIGKILL). PR_SET_PDEATHSIG is Linux-only; elsewhere skip it.
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
 
 def default_bin_dir():
     return os.environ.get("INGOT_BIN_DIR") or os.path.join(REPO_ROOT, "build", "bin")
@@ -66,12 +47,15 @@ class ConductorError(RuntimeError):
     pass
 
 
-class Conductor:
+class Conductor(managed_process.ManagedProcess):
     """One ingot-conductor process with a private config, database and log.
 
     ``options`` adds or overrides configuration options, by section:
     ``{"api": {"max_limit": 2}}``.
     """
+
+    name = "ingot-conductor"
+    stop_timeout = STOP_TIMEOUT
 
     def __init__(self, bin_dir=None, options=None, host=CONDUCTOR_HOST):
         self.bin_dir = bin_dir or default_bin_dir()
@@ -81,7 +65,7 @@ class Conductor:
         self.tmpdir = None
         self.port = None
         self.process = None
-        self._log_file = None
+        self.output = None
 
     # -- paths -------------------------------------------------------------
     @property
@@ -132,7 +116,7 @@ class Conductor:
                 "%s is missing or not executable; build it (cmake --build build --target "
                 "ingot-conductor) or set INGOT_BIN_DIR" % self.binary)
         self.tmpdir = tempfile.mkdtemp(prefix="ingot-compat-")
-        _running.add(self)
+        self.track()
         try:
             # The port is chosen before the conductor binds it, so another
             # process may take it in between: retry only on that failure.
@@ -157,13 +141,13 @@ class Conductor:
         ConductorError (after stopping it) when it neither answers nor exits
         within START_TIMEOUT.
         """
-        if self._log_file:
-            self._log_file.close()
-        self._log_file = open(self.log_path, "ab")
+        if self.output:
+            self.output.close()
+        self.output = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [self.binary, "--config-file", self.config_path],
-            stdin=subprocess.DEVNULL, stdout=self._log_file, stderr=subprocess.STDOUT,
-            cwd=self.tmpdir, start_new_session=True, preexec_fn=_die_with_parent)
+            stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
+            cwd=self.tmpdir, start_new_session=True, preexec_fn=managed_process.die_with_parent)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -179,64 +163,5 @@ class Conductor:
         raise ConductorError("ingot-conductor (pid %d) did not answer GET / within %.0f s; log:\n%s"
                              % (self.process.pid, START_TIMEOUT, self.log()))
 
-    def stop(self):
-        """Stop the process by PID and remove the temporary directory.
 
-        Safe to call more than once. Returns the exit code (None if the
-        process never started). SIGTERM first; SIGKILL after STOP_TIMEOUT.
-        """
-        code = None
-        proc, self.process = self.process, None
-        if proc is not None:
-            if proc.poll() is None:
-                try:
-                    os.kill(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-                try:
-                    proc.wait(timeout=STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    sys.stderr.write("ingot-conductor pid %d ignored SIGTERM for %.0f s; sending SIGKILL\n"
-                                     % (proc.pid, STOP_TIMEOUT))
-                    try:
-                        os.kill(proc.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    proc.wait()
-            code = proc.returncode
-            if code not in (0, -signal.SIGTERM):
-                sys.stderr.write("ingot-conductor pid %d ended with code %s; its log:\n%s\n"
-                                 % (proc.pid, code, self.log()[-20000:]))
-        if self._log_file:
-            self._log_file.close()
-            self._log_file = None
-        if self.tmpdir:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
-            self.tmpdir = None
-        _running.discard(self)
-        return code
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
-
-
-def start_for_test_class(test_class, **kwargs):
-    """Start a conductor for a unittest class, stopped by a class cleanup.
-
-    Call from ``setUpClass``; the cleanup is registered before the start so
-    the process and directory go away even if the start or a later part of
-    ``setUpClass`` fails.
-    """
-    conductor = Conductor(**kwargs)
-    test_class.addClassCleanup(conductor.stop)
-    return conductor.start()
-
-
-@atexit.register
-def _stop_leftovers():
-    for conductor in list(_running):
-        conductor.stop()
+start_for_test_class = Conductor.start_for_test_class

@@ -13,17 +13,15 @@ hook; if the test process is killed, the kernel sends it SIGTERM
 (PR_SET_PDEATHSIG). Nothing is ever killed by name.
 """
 
-import atexit
 import os
 import shutil
-import signal
 import socket
 import stat
 import subprocess
 import tempfile
 import time
 
-import conductor as conductor_mod
+import managed_process
 
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 5.0
@@ -97,8 +95,11 @@ class IpmiSimError(RuntimeError):
     pass
 
 
-class IpmiSim:
+class IpmiSim(managed_process.ManagedProcess):
     """One ipmi_sim process with its own configuration and chassis files."""
+
+    name = "ipmi_sim"
+    stop_timeout = STOP_TIMEOUT
 
     def __init__(self, username="admin", password="password"):
         self.username = username
@@ -106,7 +107,7 @@ class IpmiSim:
         self.tmpdir = None
         self.port = None
         self.process = None
-        self._log_file = None
+        self.output = None
 
     address = "127.0.0.1"
 
@@ -151,7 +152,7 @@ class IpmiSim:
         if self.process is not None:
             raise IpmiSimError("ipmi_sim already started")
         self.tmpdir = tempfile.mkdtemp(prefix="ingot-ipmi-sim-")
-        _running.add(self)
+        self.track()
         try:
             script = self._path("chassis_control")
             with open(script, "w", encoding="utf-8") as f:
@@ -171,7 +172,7 @@ class IpmiSim:
                 os.mkdir(state)
                 if self._spawn_and_wait(state):
                     return self
-                self._stop_process()
+                self.stop_process()
             raise IpmiSimError("ipmi_sim did not answer `ipmitool power status`; log:\n" + self.log())
         except BaseException:
             self.stop()
@@ -189,14 +190,14 @@ class IpmiSim:
         return proc.returncode == 0 and "Chassis Power is" in proc.stdout
 
     def _spawn_and_wait(self, state):
-        if self._log_file:
-            self._log_file.close()
-        self._log_file = open(self._path("ipmi_sim.log"), "ab")
+        if self.output:
+            self.output.close()
+        self.output = open(self._path("ipmi_sim.log"), "ab")
         self.process = subprocess.Popen(
             ["ipmi_sim", "-c", self._path("lan.conf"), "-f", self._path("bmc.emu"), "-s", state, "-n"],
-            stdin=subprocess.DEVNULL, stdout=self._log_file, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
             cwd=self.tmpdir, start_new_session=True,
-            preexec_fn=conductor_mod._die_with_parent)  # pylint: disable=protected-access
+            preexec_fn=managed_process.die_with_parent)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -206,51 +207,5 @@ class IpmiSim:
             time.sleep(0.05)
         return False
 
-    def _stop_process(self):
-        proc, self.process = self.process, None
-        if proc is None:
-            return
-        if proc.poll() is None:
-            try:
-                os.kill(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.kill(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait()
 
-    def stop(self):
-        """Stop ipmi_sim by PID and remove the directory; safe to repeat."""
-        self._stop_process()
-        if self._log_file:
-            self._log_file.close()
-            self._log_file = None
-        if self.tmpdir:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
-            self.tmpdir = None
-        _running.discard(self)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
-
-
-def start_for_test_class(test_class, **kwargs):
-    """Start an ipmi_sim for a unittest class, stopped by a class cleanup."""
-    sim = IpmiSim(**kwargs)
-    test_class.addClassCleanup(sim.stop)
-    return sim.start()
-
-
-@atexit.register
-def _stop_leftovers():
-    for sim in list(_running):
-        sim.stop()
+start_for_test_class = IpmiSim.start_for_test_class

@@ -13,26 +13,20 @@ SIGTERM if the test process dies (PR_SET_PDEATHSIG). Nothing is killed by
 name.
 """
 
-import atexit
 import base64
 import json
 import os
-import shutil
-import signal
 import ssl
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 
-from conductor import _die_with_parent, default_bin_dir
+import managed_process
+from conductor import default_bin_dir
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 20.0  # it stops its QEMU machines first
-
-_running = set()
-
 
 class VbmcError(RuntimeError):
     pass
@@ -74,7 +68,7 @@ def make_test_ca(directory):
     return paths
 
 
-class Vbmc:
+class Vbmc(managed_process.ManagedProcess):
     """One ingot-vbmc process.
 
     ``memory_systems`` in-memory systems (node-0 ..), or the systems of
@@ -82,6 +76,9 @@ class Vbmc:
     fresh test CA unless ``tls`` is False; HTTP Basic/session credentials
     unless ``username`` is None.
     """
+
+    name = "ingot-vbmc"
+    stop_timeout = STOP_TIMEOUT
 
     def __init__(self, bin_dir=None, memory_systems=2, config=None, tls=True,
                  username="admin", password="password", fault_injection=False,
@@ -99,7 +96,7 @@ class Vbmc:
         self.ca = None
         self.port = None
         self.process = None
-        self._out = None
+        self.output = None
 
     # -- paths -------------------------------------------------------------
     @property
@@ -136,7 +133,7 @@ class Vbmc:
             raise VbmcError("%s is missing or not executable; build it (cmake --build build --target "
                             "ingot-vbmc) or set INGOT_BIN_DIR" % self.binary)
         self.tmpdir = tempfile.mkdtemp(prefix="ingot-vbmc-")
-        _running.add(self)
+        self.track()
         try:
             argv = [self.binary, "--host", "127.0.0.1", "--port", "0",
                     "--state-dir", os.path.join(self.tmpdir, "state"),
@@ -160,10 +157,10 @@ class Vbmc:
             argv += self.extra_args
             # stdout (only the "listening" line) goes to a file: a pipe
             # nobody drains could block the process.
-            self._out = open(os.path.join(self.tmpdir, "vbmc.out"), "wb")
-            self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._out,
+            self.output = open(os.path.join(self.tmpdir, "vbmc.out"), "wb")
+            self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.output,
                                             stderr=subprocess.STDOUT, cwd=self.tmpdir,
-                                            start_new_session=True, preexec_fn=_die_with_parent)
+                                            start_new_session=True, preexec_fn=managed_process.die_with_parent)
             deadline = time.monotonic() + START_TIMEOUT
             while self.port is None:
                 for line in self._stdout().splitlines():
@@ -182,45 +179,6 @@ class Vbmc:
         except BaseException:
             self.stop()
             raise
-
-    def stop(self):
-        """Stop by PID, remove the temporary directory; safe to repeat."""
-        code = None
-        proc, self.process = self.process, None
-        if proc is not None:
-            if proc.poll() is None:
-                try:
-                    os.kill(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-                try:
-                    proc.wait(timeout=STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    sys.stderr.write("ingot-vbmc pid %d ignored SIGTERM; sending SIGKILL\n" % proc.pid)
-                    try:
-                        os.kill(proc.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    proc.wait()
-            code = proc.returncode
-            if code not in (0, -signal.SIGTERM):
-                sys.stderr.write("ingot-vbmc pid %d ended with code %s; its log:\n%s\n"
-                                 % (proc.pid, code, self.log()[-20000:]))
-        if self._out:
-            self._out.close()
-            self._out = None
-        if self.tmpdir:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
-            self.tmpdir = None
-        _running.discard(self)
-        return code
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
 
     # -- the BMC's own view (not Redfish) ------------------------------------
     def _request(self, method, path, body=None):
@@ -247,14 +205,4 @@ class Vbmc:
         return self._request("PUT", "/ingot-vbmc/systems/%s/fault" % system, {"mode": mode})
 
 
-def start_for_test_class(test_class, **kwargs):
-    """Start an ingot-vbmc for a unittest class, stopped by a class cleanup."""
-    vbmc = Vbmc(**kwargs)
-    test_class.addClassCleanup(vbmc.stop)
-    return vbmc.start()
-
-
-@atexit.register
-def _stop_leftovers():
-    for vbmc in list(_running):
-        vbmc.stop()
+start_for_test_class = Vbmc.start_for_test_class

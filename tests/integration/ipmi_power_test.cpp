@@ -15,6 +15,7 @@
 #include "common/http_client.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/ipmi_sim.h"
+#include "tests/support/node_api.h"
 
 using namespace ingot;
 using nlohmann::json;
@@ -27,12 +28,6 @@ namespace {
 const char* kConfig =
     "[conductor]\nsync_power_state_interval = 0\n"
     "[ipmi]\nmin_command_interval = 0\ncommand_retry_timeout = 3\ncommand_timeout = 10\n";
-
-HttpClient client(const std::string& url) {
-    HttpClient c(url, std::chrono::seconds(60));
-    c.set_default_header("X-OpenStack-Ironic-API-Version", "latest");
-    return c;
-}
 
 double seconds_since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
@@ -51,7 +46,7 @@ protected:
         if (!test::IpmiSim::available()) GTEST_SKIP() << test::IpmiSim::kNotInstalled;
     }
 
-    static HttpClient api() { return client(conductor_->url()); }
+    static HttpClient api() { return test::api_client(conductor_->url()); }
 
     static std::string create_node(const std::string& name, const json& driver_info) {
         auto r = api().request("POST", "/v1/nodes",
@@ -61,23 +56,18 @@ protected:
     }
 
     static json get_node(const std::string& node) {
-        return json::parse(api().request("GET", "/v1/nodes/" + node).body);
+        auto c = api();
+        return test::get_node(c, node);
     }
 
     static HttpResponse request_power(const std::string& node, const std::string& target) {
         return api().request("PUT", "/v1/nodes/" + node + "/states/power", json{{"target", target}}.dump());
     }
 
-    // Polls until the power action is over (no target, no lock).
-    static json wait_power(const std::string& node, std::chrono::seconds limit = std::chrono::seconds(60)) {
-        const auto deadline = Clock::now() + limit;
-        json n;
-        while (Clock::now() < deadline) {
-            n = get_node(node);
-            if (n["target_power_state"].is_null() && n["reservation"].is_null()) return n;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        ADD_FAILURE() << "power action never ended: " << n.dump();
+    static json wait_power(const std::string& node) {
+        auto c = api();
+        json n = test::wait_for_power_action(c, node);
+        EXPECT_TRUE(n["target_power_state"].is_null()) << "power action never ended: " << n.dump();
         return n;
     }
 

@@ -243,7 +243,7 @@ TEST(IpmiPowerTimeout, IpmitoolIsKilledAfterCommandTimeout) {
         "[conductor]\nsync_power_state_interval = 0\n"
         "[ipmi]\nmin_command_interval = 3\ncommand_retry_timeout = 30\ncommand_timeout = 1\n");
     test::SilentUdpPort hanging;
-    auto c = client(conductor.url());
+    auto c = test::api_client(conductor.url());
     auto created = c.request(
         "POST", "/v1/nodes",
         json{{"driver", "ipmi"}, {"driver_info", {{"ipmi_address", "127.0.0.1"}, {"ipmi_port", hanging.port()}}}}

@@ -70,6 +70,18 @@ std::vector<OptionSpec> build_options() {
         {"api", "public_endpoint", Type::string, "",
          "Base URL used in links (e.g. https://ingot.example.com:6385). Empty: taken\n"
          "from the request's Host header."},
+        {"api",
+         "ramdisk_heartbeat_timeout",
+         Type::integer,
+         "300",
+         "Seconds a ramdisk agent may go without heartbeating; agents heartbeat every\n"
+         "0.3-0.6 of this (it is sent to them in the lookup answer).",
+         {},
+         1,
+         86400},
+        {"api", "restrict_lookup", Type::boolean, "true",
+         "Answer agents' lookups only for nodes in states that expect an agent\n"
+         "(deploying, cleaning, inspecting, rescuing and their wait states)."},
         {"database", "connection", Type::string, "sqlite:///state/ingot.sqlite",
          "The SQLite database: sqlite:///relative/path or sqlite:////absolute/path."},
         {"conductor", "conductor_group", Type::string, "",

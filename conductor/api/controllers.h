@@ -16,6 +16,8 @@ void add_chassis_routes(Router& router, conductor::Context& ctx);
 void add_driver_routes(Router& router, conductor::Context& ctx);
 void add_conductor_routes(Router& router, conductor::Context& ctx);
 void add_extension_routes(Router& router, conductor::Context& ctx);
+// GET /v1/lookup and POST /v1/heartbeat/{node}: the ramdisk agent's calls.
+void add_agent_routes(Router& router, conductor::Context& ctx);
 
 // GET /v1/chassis/{id}/nodes[/detail]: the node list restricted to a chassis.
 Response list_nodes_of_chassis(conductor::Context& ctx, const Request& req, long long chassis_id, bool detail,

@@ -14,6 +14,7 @@ Router make_router(conductor::Context& ctx) {
     add_driver_routes(router, ctx);
     add_conductor_routes(router, ctx);
     add_extension_routes(router, ctx);
+    add_agent_routes(router, ctx);
     return router;
 }
 

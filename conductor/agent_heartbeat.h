@@ -1,0 +1,30 @@
+// Heartbeats from ramdisk agents (POST /v1/heartbeat/{node}). The API checks
+// the request and the token and answers 202 at once; the heartbeat itself
+// runs here, on a pool worker under the node's lock, as Ironic's conductor
+// spawns it: the agent's URL, version and time are recorded in the node's
+// driver_internal_info and the node's deploy interface gets
+// heartbeat(task, agent_info) to move its deploy or clean on.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "conductor/context.h"
+#include "db/store.h"
+
+namespace ingot::conductor {
+
+// States in which an agent's heartbeat is processed (Ironic's
+// heartbeat_allowed_states); in others it is logged and dropped.
+bool heartbeat_allowed(const std::string& provision_state);
+
+// Hands the heartbeat to a pool worker. `agent_info` holds callback_url,
+// agent_version, agent_verify_ca, agent_status(_message) — never the token.
+// Throws ServiceUnavailable (503) when no worker is free. When the node is
+// locked by the time the worker runs, the heartbeat is dropped (the agent
+// heartbeats again soon), as Ironic does.
+void start_heartbeat(Context& ctx, const db::Record& node, const nlohmann::json& agent_info);
+
+// The worker's part, synchronous (start_heartbeat runs this on the pool).
+void process_heartbeat(Context& ctx, int64_t node_id, const nlohmann::json& agent_info);
+
+}  // namespace ingot::conductor

@@ -1,0 +1,57 @@
+// The agent's life with a conductor, on a background thread: look the node
+// up (retrying with backoff until the conductor knows it), adopt the token,
+// then heartbeat every heartbeat_timeout * random(0.3, 0.6) seconds, as IPA
+// does so that many agents coming back at once spread out.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ramdisk-agent/service/agent_token.h"
+
+namespace ingot::agent::service {
+
+struct HeartbeaterOptions {
+    std::string api_url;
+    std::vector<std::string> macs;
+    std::optional<std::string> node_uuid;
+    std::string callback_url;  // this agent's API, e.g. http://10.0.0.5:9999
+    std::string agent_version;
+    std::chrono::milliseconds first_retry{500};
+    std::chrono::milliseconds max_retry{30000};
+    std::chrono::milliseconds lookup_timeout{0};  // 0: retry for ever
+};
+
+class Heartbeater {
+public:
+    Heartbeater(HeartbeaterOptions options, AgentToken& token);
+    ~Heartbeater();  // stops the thread
+    void start();
+    void stop();
+    // Called with an error message when the agent cannot go on (lookup
+    // timed out, or the conductor will not hand a usable token).
+    void on_fatal(std::function<void(const std::string&)> handler) { on_fatal_ = std::move(handler); }
+    std::string node_uuid() const;
+
+private:
+    void run();
+    // Sleeps up to `d`; false if stopping.
+    bool sleep_for(std::chrono::milliseconds d);
+
+    HeartbeaterOptions options_;
+    AgentToken& token_;
+    std::function<void(const std::string&)> on_fatal_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::string node_uuid_;
+    std::thread thread_;
+};
+
+}  // namespace ingot::agent::service

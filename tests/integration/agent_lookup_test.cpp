@@ -1,0 +1,224 @@
+// The conductor's side of the agent protocol over real HTTP: GET /v1/lookup
+// and POST /v1/heartbeat/{node}, with Ironic's states, token rules, status
+// codes and messages.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "common/http_client.h"
+#include "common/ids.h"
+#include "tests/support/conductor_process.h"
+#include "tests/support/node_api.h"
+
+using namespace ingot;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kMac = "52:54:00:a1:b2:c3";
+
+// Creates a fake-hardware node with one port; returns its uuid.
+std::string create_node(HttpClient& c, const std::string& name, const std::string& mac) {
+    auto r = c.request("POST", "/v1/nodes", json({{"driver", "fake-hardware"}, {"name", name}}).dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    const std::string uuid = json::parse(r.body)["uuid"];
+    r = c.request("POST", "/v1/ports", json({{"address", mac}, {"node_uuid", uuid}}).dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return uuid;
+}
+
+// Puts the node into `state` as a deploy would leave it: tests do not have
+// a deploy interface that waits for an agent.
+void set_state(const test::ConductorProcess& p, const std::string& uuid, const std::string& state) {
+    SQLite::Database db(p.state_dir() + "/ingot.sqlite", SQLite::OPEN_READWRITE);
+    db.setBusyTimeout(5000);
+    SQLite::Statement q(db,
+                        "UPDATE nodes SET provision_state = ?, target_provision_state = 'active', "
+                        "provision_updated_at = ?, row_version = row_version + 1 WHERE uuid = ?");
+    q.bind(1, state);
+    q.bind(2, utc_now_iso());
+    q.bind(3, uuid);
+    ASSERT_EQ(q.exec(), 1);
+}
+
+std::string fault_string(const HttpResponse& r) {
+    return test::api_fault(r).value("faultstring", std::string());
+}
+
+json heartbeat_body(const std::string& token, const std::string& url = "http://127.0.0.1:9999") {
+    return {{"callback_url", url}, {"agent_token", token}, {"agent_version", "0.1.0"}};
+}
+
+// The node as the API shows it once its heartbeat is recorded (or the last
+// read after `limit`).
+json wait_for_agent_url(HttpClient& c, const std::string& uuid) {
+    json n;
+    for (int i = 0; i < 250; ++i) {
+        n = test::get_node(c, uuid);
+        if (n["driver_internal_info"].contains("agent_last_heartbeat") && n["reservation"].is_null()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return n;
+}
+
+class AgentLookupTest : public ::testing::Test {
+protected:
+    test::ConductorProcess conductor{"[api]\nramdisk_heartbeat_timeout = 42\n"};
+    HttpClient c = test::api_client(conductor.url());
+};
+
+TEST_F(AgentLookupTest, LookupOnlyInStatesThatExpectAnAgent) {
+    const std::string uuid = create_node(c, "n1", kMac);
+    auto r = c.request("GET", std::string("/v1/lookup?addresses=") + kMac);
+    EXPECT_EQ(r.status, 404) << "enroll is not a lookup state: " << r.body;
+    EXPECT_EQ(fault_string(r), "Resource could not be found.");
+
+    for (const char* state : {"available", "active", "manageable", "deploy failed"}) {
+        set_state(conductor, uuid, state);
+        EXPECT_EQ(c.request("GET", std::string("/v1/lookup?addresses=") + kMac).status, 404) << state;
+    }
+    for (const char* state : {"deploying", "wait call-back", "cleaning", "clean wait", "inspecting", "inspect wait",
+                              "rescuing", "rescue wait"}) {
+        set_state(conductor, uuid, state);
+        r = c.request("GET", std::string("/v1/lookup?addresses=") + kMac);
+        EXPECT_EQ(r.status, 200) << state << ": " << r.body;
+    }
+}
+
+TEST_F(AgentLookupTest, TokenIsMintedOnceThenMaskedAndNeverShown) {
+    const std::string uuid = create_node(c, "n1", kMac);
+    set_state(conductor, uuid, "wait call-back");
+    // Any MAC of the node, in any case, among unknown ones finds it.
+    auto r = c.request("GET", "/v1/lookup?addresses=52:54:00:A1:B2:C3,aa:bb:cc:dd:ee:ff,not-a-mac");
+    ASSERT_EQ(r.status, 200) << r.body;
+    json body = json::parse(r.body);
+    EXPECT_EQ(body["node"]["uuid"], uuid);
+    for (const char* key : {"uuid", "properties", "instance_info", "driver_internal_info", "links"})
+        EXPECT_TRUE(body["node"].contains(key)) << key;
+    EXPECT_FALSE(body["node"].contains("driver_info")) << "lookup shows only the restricted view";
+    EXPECT_EQ(body["node"]["driver_internal_info"]["agent_secret_token"], "******");
+    const json& config = body["config"];
+    EXPECT_EQ(config["heartbeat_timeout"], 42);
+    EXPECT_EQ(config["agent_token_required"], true);
+    ASSERT_TRUE(config["agent_token"].is_string());
+    const std::string token = config["agent_token"];
+    EXPECT_GE(token.size(), 32u);
+    EXPECT_NE(token, "******");
+
+    r = c.request("GET", "/v1/lookup?node_uuid=" + uuid);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(json::parse(r.body)["config"]["agent_token"], "******") << "a second lookup must not learn the token";
+
+    json node = test::get_node(c, uuid);
+    EXPECT_EQ(node["driver_internal_info"]["agent_secret_token"], "******");
+    EXPECT_EQ(node.dump().find(token), std::string::npos);
+    EXPECT_EQ(c.request("GET", "/v1/nodes/detail").body.find(token), std::string::npos);
+
+    // The token works for a heartbeat; then it still never shows.
+    r = c.request("POST", "/v1/heartbeat/" + uuid, heartbeat_body(token).dump());
+    EXPECT_EQ(r.status, 202) << r.body;
+    EXPECT_TRUE(r.body.empty());
+    node = wait_for_agent_url(c, uuid);
+    EXPECT_EQ(node.dump().find(token), std::string::npos);
+    EXPECT_EQ(conductor.log().find(token), std::string::npos) << "the token leaked into the log";
+}
+
+TEST_F(AgentLookupTest, LookupErrorsAsIronic) {
+    const std::string uuid = create_node(c, "n1", kMac);
+    set_state(conductor, uuid, "wait call-back");
+    auto r = c.request("GET", "/v1/lookup");
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(fault_string(r), "At least one of 'addresses' and 'node_uuid' parameters is required");
+    r = c.request("GET", "/v1/lookup?addresses=zz:zz");
+    EXPECT_EQ(r.status, 400) << "only invalid MACs is no address at all";
+    r = c.request("GET", "/v1/lookup?node_uuid=not-a-uuid");
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(fault_string(r), "Expected UUID for node_uuid: not-a-uuid");
+    r = c.request("GET", "/v1/lookup?addresses=aa:bb:cc:dd:ee:ff");
+    EXPECT_EQ(r.status, 404);
+    r = c.request("GET", "/v1/lookup?node_uuid=" + generate_uuid());
+    EXPECT_EQ(r.status, 404);
+    r = c.request("GET", "/v1/lookup?addresses=" + std::string(kMac) + "&bogus=1");
+    EXPECT_EQ(r.status, 400);
+
+    // The ramdisk endpoints exist from 1.22.
+    auto old = test::api_client(conductor.url(), "1.21");
+    EXPECT_EQ(old.request("GET", std::string("/v1/lookup?addresses=") + kMac).status, 404);
+    EXPECT_EQ(old.request("POST", "/v1/heartbeat/" + uuid, heartbeat_body("x").dump()).status, 404);
+
+    // Two nodes sharing the agent's MACs: neither can be trusted.
+    const std::string other = create_node(c, "n2", "52:54:00:00:00:02");
+    set_state(conductor, other, "wait call-back");
+    r = c.request("GET", std::string("/v1/lookup?addresses=") + kMac + ",52:54:00:00:00:02");
+    EXPECT_EQ(r.status, 404);
+}
+
+TEST_F(AgentLookupTest, HeartbeatRecordsTheAgentAndRefusesBadRequests) {
+    const std::string uuid = create_node(c, "n1", kMac);
+    set_state(conductor, uuid, "wait call-back");
+    // Before any lookup there is no token: nothing is valid.
+    auto r = c.request("POST", "/v1/heartbeat/" + uuid, heartbeat_body("guess").dump());
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(fault_string(r), "Invalid or missing agent token received.");
+
+    r = c.request("GET", std::string("/v1/lookup?addresses=") + kMac);
+    ASSERT_EQ(r.status, 200);
+    const std::string token = json::parse(r.body)["config"]["agent_token"];
+
+    json no_token = heartbeat_body(token);
+    no_token.erase("agent_token");
+    r = c.request("POST", "/v1/heartbeat/" + uuid, no_token.dump());
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(fault_string(r), "Agent token is required for heartbeat processing.");
+
+    r = c.request("POST", "/v1/heartbeat/" + uuid, heartbeat_body(token + "x").dump());
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(fault_string(r), "Invalid or missing agent token received.");
+    std::string almost = token;
+    almost.back() = almost.back() == 'A' ? 'B' : 'A';
+    EXPECT_EQ(c.request("POST", "/v1/heartbeat/" + uuid, heartbeat_body(almost).dump()).status, 400);
+
+    json no_version = heartbeat_body(token);
+    no_version.erase("agent_version");
+    r = c.request("POST", "/v1/heartbeat/" + uuid, no_version.dump());
+    EXPECT_EQ(r.status, 400);
+    EXPECT_NE(fault_string(r).find("Agent did not transmit a version"), std::string::npos);
+
+    r = c.request("POST", "/v1/heartbeat/" + uuid, json({{"agent_token", token}, {"agent_version", "1"}}).dump());
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(fault_string(r), "Missing mandatory parameter: callback_url");
+    r = c.request("POST", "/v1/heartbeat/" + uuid, heartbeat_body(token, "ftp://x").dump());
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(fault_string(r), "An issue with the supplied \"callback_url\" has been detected.");
+    json extra = heartbeat_body(token);
+    extra["surprise"] = 1;
+    EXPECT_EQ(c.request("POST", "/v1/heartbeat/" + uuid, extra.dump()).status, 400);
+
+    r = c.request("POST", "/v1/heartbeat/" + generate_uuid(), heartbeat_body(token).dump());
+    EXPECT_EQ(r.status, 404);
+    auto v35 = test::api_client(conductor.url(), "1.35");
+    r = v35.request("POST", "/v1/heartbeat/" + uuid, heartbeat_body(token).dump());
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(fault_string(r), "Field \"agent_version\" not recognised");
+
+    // The good one: 202 at once, recorded by a worker; by name too.
+    r = c.request("POST", "/v1/heartbeat/n1", heartbeat_body(token).dump());
+    EXPECT_EQ(r.status, 202) << r.body;
+    json node = wait_for_agent_url(c, uuid);
+    const json& internal = node["driver_internal_info"];
+    EXPECT_EQ(internal["agent_url"], "http://127.0.0.1:9999");
+    EXPECT_EQ(internal["agent_version"], "0.1.0");
+    EXPECT_GT(epoch_of_iso(internal.value("agent_last_heartbeat", std::string())), 0);
+    EXPECT_EQ(node["provision_state"], "wait call-back");
+
+    // Another agent URL from now on is refused, as Ironic does.
+    r = c.request("POST", "/v1/heartbeat/" + uuid, heartbeat_body(token, "http://10.9.9.9:9999").dump());
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(fault_string(r), "Detected change in ramdisk provided \"callback_url\"");
+}
+
+}  // namespace

@@ -93,6 +93,7 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
 struct HttpClient::Impl {
     std::string base_url;
     std::chrono::milliseconds timeout;
+    std::chrono::milliseconds connect_timeout{0};
     HttpHeaders default_headers;
     TlsVerification tls;
     std::string user;
@@ -126,6 +127,10 @@ const std::string& HttpClient::base_url() const {
 
 void HttpClient::set_tls_verification(TlsVerification tls) {
     impl_->tls = std::move(tls);
+}
+
+void HttpClient::set_connect_timeout(std::chrono::milliseconds timeout) {
+    impl_->connect_timeout = timeout;
 }
 
 void HttpClient::set_basic_auth(std::string user, std::string password) {
@@ -179,7 +184,8 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view path,
     // No signals: the timeout must work in threaded programs (the agent).
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(impl_->timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(impl_->timeout.count()));
+    const auto connect_timeout = impl_->connect_timeout.count() > 0 ? impl_->connect_timeout : impl_->timeout;
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);

@@ -85,6 +85,9 @@ public:
                      const HttpHeaders& headers = {});
 
     void set_tls_verification(TlsVerification tls);
+    // Bounds connecting (TCP and TLS handshake) separately from the whole
+    // request; zero (the default) uses the request timeout.
+    void set_connect_timeout(std::chrono::milliseconds timeout);
     // HTTP basic authentication on every request; an empty user turns it off.
     // The password stays in the client, never in errors or logs.
     void set_basic_auth(std::string user, std::string password);

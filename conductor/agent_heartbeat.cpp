@@ -4,6 +4,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "conductor/node_reservation.h"
+#include "conductor/provision_transitions.h"
 #include "conductor/state_machine.h"
 #include "interfaces/deploy.h"
 
@@ -16,6 +17,37 @@ bool heartbeat_allowed(const std::string& state) {
     return state == st::kDeployWait || state == st::kCleanWait || state == st::kRescueWait || state == st::kInspectWait;
 }
 
+namespace {
+
+// Moves the node on as its deploy interface decided, saving what the
+// interface recorded (driver_internal_info, steps, power state) with it.
+void apply_outcome(NodeJob& job, const std::string& state, const interfaces::HeartbeatOutcome& outcome, json changes) {
+    using Action = interfaces::HeartbeatOutcome::Action;
+    switch (outcome.action) {
+        case Action::keep_waiting:
+            // Ironic's touch_provisioning: the callback timeout counts from
+            // the agent's last sign of life, not from the start.
+            changes["provision_updated_at"] = utc_now_iso();
+            release_node(job.ctx(), job.id(), changes);
+            return;
+        case Action::done: {
+            // For a manual clean the node goes back to manageable.
+            const bool manual_clean =
+                state == states::kCleanWait && job.node()["target_provision_state"] == json(states::kManageable);
+            job.move("resume", std::move(changes), /*release=*/false, manual_clean);
+            job.move(manual_clean ? "manage" : "done", {{"last_error", nullptr}}, /*release=*/true, manual_clean);
+            log::info("agent.operation_done", {{"node", job.uuid()}, {"state", provision_state_of(job.node())}});
+            return;
+        }
+        case Action::failed:
+            job.fail(outcome.error.empty() ? "The deploy interface failed without a message" : outcome.error,
+                     std::move(changes));
+            return;
+    }
+}
+
+}  // namespace
+
 void process_heartbeat(Context& ctx, int64_t node_id, const json& agent_info) {
     db::Record node;
     try {
@@ -26,13 +58,14 @@ void process_heartbeat(Context& ctx, int64_t node_id, const json& agent_info) {
         return;
     }
     const std::string uuid = node["uuid"].get<std::string>();
-    const std::string state = node["provision_state"].is_string() ? node["provision_state"].get<std::string>() : "";
+    const std::string state = provision_state_of(node);
     if (!heartbeat_allowed(state)) {
         log::warning("agent.heartbeat_ignored", {{"node", uuid}, {"state", state}});
         release_node(ctx, node_id);
         return;
     }
-    interfaces::Task task(node, ctx.hostname);
+    NodeJob job(ctx, node);
+    interfaces::Task task = job.task();
     json& internal = task.driver_internal_info();
     if (!internal.is_object()) internal = json::object();
     internal["agent_url"] = agent_info.value("callback_url", std::string());
@@ -41,18 +74,25 @@ void process_heartbeat(Context& ctx, int64_t node_id, const json& agent_info) {
         internal["agent_version"] = agent_info["agent_version"];
     if (agent_info.contains("agent_verify_ca") && agent_info["agent_verify_ca"].is_string())
         internal["agent_verify_ca"] = agent_info["agent_verify_ca"];
+    interfaces::HeartbeatOutcome outcome;
     try {
         log::debug("agent.heartbeat", {{"node", uuid}, {"state", state}});
-        ctx.drivers->deploy(node["deploy_interface"].get<std::string>()).heartbeat(task, agent_info);
+        outcome = ctx.drivers->deploy(node["deploy_interface"].get<std::string>()).heartbeat(task, agent_info);
     } catch (const std::exception& e) {
-        // The deploy interface records its own failures on the node; what
+        // The deploy interface reports failures as its outcome; what
         // escapes is logged and the node released with what was learnt.
         log::error("agent.heartbeat_failed", {{"node", uuid}, {"error", e.what()}});
+        outcome = interfaces::HeartbeatOutcome::keep_waiting();
     }
     try {
-        release_node(ctx, node_id, {{"driver_internal_info", task.driver_internal_info()}});
+        apply_outcome(job, state, outcome, job.interface_changes(task));
     } catch (const std::exception& e) {
         log::error("agent.heartbeat_not_recorded", {{"node", uuid}, {"error", e.what()}});
+        try {
+            release_node(ctx, node_id);
+        } catch (const std::exception&) {
+            // Released already, or the database is gone: nothing more to do.
+        }
     }
 }
 

@@ -3,7 +3,10 @@
 // runs here, on a pool worker under the node's lock, as Ironic's conductor
 // spawns it: the agent's URL, version and time are recorded in the node's
 // driver_internal_info and the node's deploy interface gets
-// heartbeat(task, agent_info) to move its deploy or clean on.
+// heartbeat(task, agent_info) to move its deploy or clean on. Its outcome
+// decides the node's fate: keep waiting (the callback timeout restarts), done
+// (resume, then active / available / manageable) or failed (deploy failed /
+// clean failed with last_error), each transition in the node's history.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -115,10 +115,11 @@ void register_hardware_types(Registry& r) {
 
 }  // namespace
 
-void register_builtin_plugins(Registry& r, const power::PowerSettings& power_settings) {
+void register_builtin_plugins(Registry& r, const power::PowerSettings& power_settings,
+                              const deploy::DeploySettings& deploy_settings) {
     register_generic(r);
     boot::register_builtin(r);
-    deploy::register_builtin(r);
+    deploy::register_builtin(r, deploy_settings);
     power::register_builtin(r, power_settings);
     r.add<interfaces::ManagementInterface>(
         {interfaces::interface_namespace("management"), "noop", "1.0", "Boot devices are set by hand"},

@@ -2,11 +2,13 @@
 // external plugins are loaded.
 #pragma once
 
+#include "deploy/builtin.h"
 #include "interfaces/registry.h"
 #include "power/builtin.h"
 
 namespace ingot::conductor {
 
-void register_builtin_plugins(interfaces::Registry& registry, const power::PowerSettings& power = {});
+void register_builtin_plugins(interfaces::Registry& registry, const power::PowerSettings& power = {},
+                              const deploy::DeploySettings& deploy = {});
 
 }  // namespace ingot::conductor

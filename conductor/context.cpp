@@ -24,6 +24,27 @@ power::PowerSettings power_settings(const config::Config& c) {
     return s;
 }
 
+deploy::DeploySettings deploy_settings(const config::Config& c) {
+    deploy::DeploySettings s;
+    auto& a = s.agent;
+    a.client.command_timeout = std::chrono::seconds(c.get_int("agent", "command_timeout"));
+    a.client.connect_timeout = std::chrono::seconds(c.get_int("agent", "connect_timeout"));
+    a.client.max_command_attempts = static_cast<int>(c.get_int("agent", "max_command_attempts"));
+    a.client.verify_ca = c.get_bool("agent", "verify_ca");
+    a.power_timeout = std::chrono::seconds(c.get_int("conductor", "power_action_timeout"));
+    a.power_state_retries = static_cast<int>(c.get_int("agent", "post_deploy_get_power_state_retries"));
+    a.power_state_retry_interval =
+        std::chrono::seconds(c.get_int("agent", "post_deploy_get_power_state_retry_interval"));
+    a.stream_raw_images = c.get_bool("agent", "stream_raw_images");
+    // Unset keeps the agent's own priority.
+    if (!c.get_string("deploy", "erase_devices_priority").empty())
+        a.erase_devices_priority = static_cast<int>(c.get_int("deploy", "erase_devices_priority"));
+    if (!c.get_string("deploy", "erase_devices_metadata_priority").empty())
+        a.erase_devices_metadata_priority = static_cast<int>(c.get_int("deploy", "erase_devices_metadata_priority"));
+    a.power_off_after_deploy_failure = c.get_bool("deploy", "power_off_after_deploy_failure");
+    return s;
+}
+
 }  // namespace
 
 std::unique_ptr<Context> make_context(config::Config cfg, bool migrate) {
@@ -42,7 +63,7 @@ std::unique_ptr<Context> make_context(config::Config cfg, bool migrate) {
     ctx->allow_deleting_available_nodes = c.get_bool("conductor", "allow_deleting_available_nodes");
 
     ctx->registry = std::make_unique<interfaces::Registry>();
-    register_builtin_plugins(*ctx->registry, power_settings(c));
+    register_builtin_plugins(*ctx->registry, power_settings(c), deploy_settings(c));
     ctx->plugins = load_plugins(*ctx->registry, plugin_directories(c.get_list("DEFAULT", "plugin_dirs")));
     ctx->drivers = std::make_unique<DriverComposition>(*ctx->registry, c);
 

@@ -4,9 +4,8 @@
 
 #include "common/ids.h"
 #include "common/log.h"
-#include "conductor/node_events.h"
-#include "conductor/node_history.h"
 #include "conductor/node_reservation.h"
+#include "conductor/provision_transitions.h"
 #include "conductor/state_machine.h"
 #include "db/store.h"
 
@@ -92,15 +91,19 @@ int PeriodicTasks::fail_timed_out_waits() {
             const std::string message = "Timeout reached while waiting for " + std::string(w.what) + " for node " +
                                         n["uuid"].get<std::string>() + " (" + std::to_string(timeout) + " s)";
             try {
-                reserve_node(ctx_, n["id"].get<int64_t>());
-                auto to = states::next_state(w.state, "fail");
-                db::Record saved = release_node(ctx_, n["id"].get<int64_t>(),
-                                                {{"provision_state", *to},
-                                                 {"target_provision_state", *states::target_of(*to)},
-                                                 {"provision_updated_at", utc_now_iso()},
-                                                 {"last_error", message}});
-                record_history(ctx_, n["id"].get<int64_t>(), "provisioning", "ERROR", message);
-                notify_provision_state(ctx_, saved, w.state, *to);
+                NodeJob job(ctx_, reserve_node(ctx_, n["id"].get<int64_t>()));
+                const json& touched = job.node()["provision_updated_at"];
+                if (provision_state_of(job.node()) != w.state ||
+                    (touched.is_string() && now_epoch() - epoch_of_iso(touched.get<std::string>()) < timeout)) {
+                    // Its agent moved it on or heartbeated in between.
+                    release_node(ctx_, job.id());
+                    continue;
+                }
+                // As Ironic's error handlers: the step that was running is over.
+                json changes = json::object();
+                if (w.state == states::kDeployWait) changes["deploy_step"] = json::object();
+                if (w.state == states::kCleanWait) changes["clean_step"] = json::object();
+                job.fail(message, changes);
                 log::warning("timeout.failed_node", {{"node", n["uuid"].get<std::string>()}, {"state", w.state}});
                 ++failed;
             } catch (const Conflict&) {

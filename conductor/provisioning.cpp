@@ -5,9 +5,8 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/log.h"
-#include "conductor/node_events.h"
-#include "conductor/node_history.h"
 #include "conductor/node_reservation.h"
+#include "conductor/provision_transitions.h"
 #include "conductor/state_machine.h"
 #include "interfaces/boot.h"
 #include "interfaces/deploy.h"
@@ -20,67 +19,12 @@ namespace {
 namespace st = states;
 using nlohmann::json;
 
-std::string state_of(const db::Record& node) {
-    const json& s = node["provision_state"];
-    return s.is_string() ? s.get<std::string>() : "";
+// States whose work may boot a ramdisk agent: a new one of them forgets the
+// agent of the last (Ironic wipes its URL and token too).
+bool starts_agent_operation(const std::string& state) {
+    return state == st::kDeploying || state == st::kCleaning || state == st::kRescuing || state == st::kInspecting ||
+           state == st::kDeleting;
 }
-
-// Column changes that put a node into `to`.
-json enter(const std::string& to, bool manual_clean) {
-    auto target = st::target_of(to, manual_clean);
-    return {{"provision_state", to},
-            {"target_provision_state", target ? json(*target) : json(nullptr)},
-            {"provision_updated_at", utc_now_iso()}};
-}
-
-void announce(Context& ctx, const std::string& from, const db::Record& saved) {
-    const std::string to = state_of(saved);
-    if (from == to) return;
-    std::string event = "Provision state changed from \"" + from + "\" to \"" + to + "\"";
-    record_history(ctx, saved["id"].get<int64_t>(), "provisioning", "INFO", event);
-    notify_provision_state(ctx, saved, from, to);
-}
-
-// The work on one node while this conductor holds its lock.
-class Job {
-public:
-    Job(Context& ctx, db::Record node) : ctx_(ctx), node_(std::move(node)) {}
-
-    const std::string uuid() const { return node_["uuid"].get<std::string>(); }
-    int64_t id() const { return node_["id"].get<int64_t>(); }
-    db::Record& node() { return node_; }
-    interfaces::Task task() const { return interfaces::Task(node_, ctx_.hostname); }
-
-    // Moves the node on by `event`; `release` ends the job's hold on it.
-    void move(const std::string& event, json changes = json::object(), bool release = false,
-              bool manual_clean = false) {
-        const std::string from = state_of(node_);
-        auto to = st::next_state(from, event);
-        if (!to) throw Error("internal: no transition from \"" + from + "\" on " + event);
-        const json entered = enter(*to, manual_clean);
-        for (auto it = entered.begin(); it != entered.end(); ++it) changes[it.key()] = it.value();
-        node_ = release ? release_node(ctx_, id(), changes) : update_locked(ctx_, id(), changes);
-        announce(ctx_, from, node_);
-    }
-
-    // Fails the current step: last_error set, node released.
-    void fail(const std::string& message) {
-        record_history(ctx_, id(), "provisioning", "ERROR", message);
-        log::error("provision.failed", {{"node", uuid()}, {"state", state_of(node_)}, {"error", message}});
-        move("fail", {{"last_error", message}}, /*release=*/true);
-    }
-
-    // Keeps what an interface recorded in the task's node.
-    json interface_changes(const interfaces::Task& task) const {
-        return {{"driver_internal_info", task.node()["driver_internal_info"]}};
-    }
-
-    Context& ctx() { return ctx_; }
-
-private:
-    Context& ctx_;
-    db::Record node_;
-};
 
 bool automated_clean_enabled(Context& ctx, const db::Record& node) {
     const json& per_node = node["automated_clean"];
@@ -88,17 +32,19 @@ bool automated_clean_enabled(Context& ctx, const db::Record& node) {
 }
 
 // cleaning: automated (steps null) ends in available, manual in manageable.
-void run_clean(Job& job, const json& steps, bool manual) {
+void run_clean(NodeJob& job, const json& steps, bool manual) {
     if (!manual && !automated_clean_enabled(job.ctx(), job.node())) {
         job.move("done", {{"last_error", nullptr}, {"clean_step", json::object()}}, true);
         return;
     }
     auto task = job.task();
+    // As Ironic's do_node_clean: the power interface must work; the deploy
+    // interface's validate is about deploying (an image), not cleaning.
+    job.ctx().drivers->power(job.node()["power_interface"].get<std::string>()).validate(task);
     auto& deploy = job.ctx().drivers->deploy(job.node()["deploy_interface"].get<std::string>());
-    deploy.validate(task);
     auto result = deploy.clean(task, steps);
     json changes = job.interface_changes(task);
-    changes["clean_step"] = json::object();
+    if (!changes.contains("clean_step")) changes["clean_step"] = json::object();
     if (result == interfaces::DeployResult::wait_for_callback) {
         job.move("wait", changes, true, manual);
         return;
@@ -107,7 +53,7 @@ void run_clean(Job& job, const json& steps, bool manual) {
     job.move(manual ? "manage" : "done", changes, true);
 }
 
-void run_verify(Job& job) {
+void run_verify(NodeJob& job) {
     auto task = job.task();
     auto& power = job.ctx().drivers->power(job.node()["power_interface"].get<std::string>());
     power.validate(task);
@@ -119,7 +65,7 @@ void run_verify(Job& job) {
     job.move("done", changes, true);
 }
 
-void run_deploy(Job& job) {
+void run_deploy(NodeJob& job) {
     auto task = job.task();
     const auto& d = *job.ctx().drivers;
     d.boot(job.node()["boot_interface"].get<std::string>()).validate(task);
@@ -128,16 +74,18 @@ void run_deploy(Job& job) {
     deploy.validate(task);
     auto result = deploy.deploy(task);
     json changes = job.interface_changes(task);
-    changes["deploy_step"] = json::object();
     if (result == interfaces::DeployResult::wait_for_callback) {
+        // deploy_step shows what the interface waits in, if it says.
+        if (!changes.contains("deploy_step")) changes["deploy_step"] = json::object();
         job.move("wait", changes, true);
         return;
     }
+    changes["deploy_step"] = json::object();
     changes["last_error"] = nullptr;
     job.move("done", changes, true);
 }
 
-void run_delete(Job& job) {
+void run_delete(NodeJob& job) {
     auto task = job.task();
     const auto& d = *job.ctx().drivers;
     d.deploy(job.node()["deploy_interface"].get<std::string>()).tear_down(task);
@@ -150,20 +98,20 @@ void run_delete(Job& job) {
     run_clean(job, nullptr, /*manual=*/false);
 }
 
-void run_simple_done(Job& job, json changes = json::object()) {
+void run_simple_done(NodeJob& job, json changes = json::object()) {
     changes["last_error"] = nullptr;
     job.move("done", changes, true);
 }
 
-using Step = std::function<void(Job&)>;
+using Step = std::function<void(NodeJob&)>;
 
 void run_job(Context& ctx, db::Record node, const std::string& from, const std::string& action, Step step) {
     // The API moved the node into its in-progress state; announcing that
     // here keeps the history in order with what the job records next.
-    announce(ctx, from, node);
-    Job job(ctx, std::move(node));
+    announce_transition(ctx, from, node);
+    NodeJob job(ctx, std::move(node));
     const auto started = std::chrono::steady_clock::now();
-    log::info("provision.start", {{"node", job.uuid()}, {"action", action}, {"state", state_of(job.node())}});
+    log::info("provision.start", {{"node", job.uuid()}, {"action", action}, {"state", provision_state_of(job.node())}});
     try {
         step(job);
     } catch (const std::exception& e) {
@@ -179,7 +127,7 @@ void run_job(Context& ctx, db::Record node, const std::string& from, const std::
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     log::info("provision.end", {{"node", job.uuid()},
                                 {"action", action},
-                                {"state", state_of(job.node())},
+                                {"state", provision_state_of(job.node())},
                                 {"duration_ms", std::to_string(ms.count())}});
 }
 
@@ -223,7 +171,7 @@ void start_provision_action(Context& ctx, const db::Record& node, const Provisio
     check_arguments(request);
     const auto* verb = st::find_verb(request.verb);
     const std::string uuid = node["uuid"].get<std::string>();
-    const std::string from = state_of(node);
+    const std::string from = provision_state_of(node);
     auto to = verb ? st::next_state(from, verb->event) : std::nullopt;
     if (!to) {
         if (verb && !node["reservation"].is_null()) throw_node_locked(node);
@@ -238,15 +186,16 @@ void start_provision_action(Context& ctx, const db::Record& node, const Provisio
     if (event == "deploy" || event == "rebuild") check_deploy_capacity(ctx);
 
     const bool manual_clean = event == "clean";
-    json changes = enter(*to, manual_clean);
+    json changes = enter_state(*to, manual_clean);
     changes["last_error"] = nullptr;
     if (!request.configdrive.is_null() || !request.deploy_steps.is_null()) {
         json info = node["instance_info"];
         if (!request.configdrive.is_null()) info["configdrive"] = request.configdrive;
         changes["instance_info"] = info;
     }
-    if (!request.deploy_steps.is_null() || request.rescue_password) {
+    if (!request.deploy_steps.is_null() || request.rescue_password || starts_agent_operation(*to)) {
         json internal = node["driver_internal_info"];
+        if (starts_agent_operation(*to)) forget_agent(internal);
         if (!request.deploy_steps.is_null()) internal["user_deploy_steps"] = request.deploy_steps;
         if (request.rescue_password) internal["rescue_password"] = *request.rescue_password;
         changes["driver_internal_info"] = internal;
@@ -256,7 +205,7 @@ void start_provision_action(Context& ctx, const db::Record& node, const Provisio
     // Transitions that need no work finish here (manage from available or a
     // failed state, abort of a wait).
     if (st::is_stable(*to) || event == "abort") {
-        announce(ctx, from, release_node(ctx, locked["id"].get<int64_t>()));
+        announce_transition(ctx, from, release_node(ctx, locked["id"].get<int64_t>()));
         return;
     }
 
@@ -265,19 +214,19 @@ void start_provision_action(Context& ctx, const db::Record& node, const Provisio
         step = run_verify;
     else if (*to == st::kCleaning) {
         json steps = request.clean_steps;
-        step = [steps, manual_clean](Job& j) { run_clean(j, manual_clean ? steps : json(nullptr), manual_clean); };
+        step = [steps, manual_clean](NodeJob& j) { run_clean(j, manual_clean ? steps : json(nullptr), manual_clean); };
     } else if (*to == st::kDeploying)
         step = run_deploy;
     else if (*to == st::kDeleting)
         step = run_delete;
     else if (*to == st::kInspecting) {
-        step = [](Job& j) {
+        step = [](NodeJob& j) {
             run_simple_done(j, {{"inspection_started_at", utc_now_iso()}, {"inspection_finished_at", utc_now_iso()}});
         };
     } else {
         // adopting, rescuing, unrescuing: the interfaces that would act
         // (rescue, an agent) are validation-only so far.
-        step = [](Job& j) { run_simple_done(j); };
+        step = [](NodeJob& j) { run_simple_done(j); };
     }
     const std::string action = request.verb;
     bool accepted =

@@ -15,7 +15,7 @@
 
 // Bump whenever a public header under interfaces/ or common/ changes in a
 // way that breaks plugins built against the old one.
-#define INGOT_PLUGIN_ABI_VERSION 1
+#define INGOT_PLUGIN_ABI_VERSION 2
 
 #define INGOT_PLUGIN_ABI_SYMBOL "ingot_plugin_abi_version"
 #define INGOT_PLUGIN_REGISTER_SYMBOL "ingot_plugin_register"

@@ -10,6 +10,19 @@
 
 namespace ingot::interfaces {
 
+class BootInterface;
+class ManagementInterface;
+class PowerInterface;
+
+// The node's other interfaces (Ironic's task.driver), for an interface that
+// drives them: the agent deploy boots the ramdisk and powers the machine.
+// Null where whoever built the task did not set them.
+struct TaskDriver {
+    BootInterface* boot = nullptr;
+    PowerInterface* power = nullptr;
+    ManagementInterface* management = nullptr;
+};
+
 class Task {
 public:
     explicit Task(nlohmann::json node, std::string conductor_host = "")
@@ -24,6 +37,13 @@ public:
     nlohmann::json& driver_internal_info() { return node_["driver_internal_info"]; }
     const std::string& conductor_host() const { return conductor_host_; }
 
+    const TaskDriver& driver() const { return driver_; }
+    void set_driver(TaskDriver driver) { driver_ = driver; }
+    // The node's ports as the API shows them (an array; empty unless the
+    // conductor filled it).
+    const nlohmann::json& ports() const { return ports_; }
+    void set_ports(nlohmann::json ports) { ports_ = std::move(ports); }
+
 private:
     const nlohmann::json& field(const char* name) const {
         static const nlohmann::json empty = nlohmann::json::object();
@@ -33,6 +53,8 @@ private:
 
     nlohmann::json node_;
     std::string conductor_host_;
+    TaskDriver driver_;
+    nlohmann::json ports_ = nlohmann::json::array();
 };
 
 }  // namespace ingot::interfaces

@@ -1,6 +1,7 @@
 // ingot-agent: the ramdisk agent. Serves the IPA-compatible command API
 // (port 9999 by default) and, unless --standalone, finds its node through
 // the conductor (lookup) and heartbeats so the conductor can drive it.
+// `ingot-agent plan --input FILE` prints what a deploy of FILE would run.
 #include <signal.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
@@ -8,16 +9,23 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/strings.h"
 #include "http/server.h"
+#include "ramdisk-agent/plan/input_driver.h"
+#include "ramdisk-agent/plan/plan_error.h"
+#include "ramdisk-agent/plan/plugin_loader.h"
 #include "ramdisk-agent/service/agent_api.h"
 #include "ramdisk-agent/service/builtin_commands.h"
 #include "ramdisk-agent/service/heartbeater.h"
 #include "ramdisk-agent/service/host_info.h"
+#include "ramdisk-agent/service/plan_mode.h"
 
 namespace {
 
@@ -56,6 +64,10 @@ int main(int argc, char** argv) {
     std::string log_level = "info";
     bool standalone = false;
     bool allow_power = false;
+    bool allow_disk_writes = false;
+    bool loop_devices_only = false;
+    std::vector<std::string> only_devices;
+    std::vector<std::string> plugin_dirs;
     double lookup_timeout = 0;
     app.add_option("--listen", listen, "HOST:PORT the command API listens on")->capture_default_str();
     app.add_option("--api-url", api_url, "The conductor's API URL (default: ipa-api-url= on the kernel command line)");
@@ -72,7 +84,53 @@ int main(int argc, char** argv) {
     app.add_flag("--standalone", standalone, "Serve the command API without a conductor");
     app.add_flag("--allow-power-actions", allow_power,
                  "Allow power off and reboot commands although the agent is not PID 1 (never on a workstation)");
+    app.add_flag("--allow-disk-writes", allow_disk_writes,
+                 "Allow writing images and erasing disks although the agent is not PID 1 (never on a workstation)");
+    app.add_flag("--loop-devices-only", loop_devices_only,
+                 "Discover, write and erase loop devices only (tests, developers); allows writes to them");
+    app.add_option("--device", only_devices,
+                   "Only this device is eligible for writing and erasing (repeatable; narrows, never widens)");
+    app.add_option("--plugin-dir", plugin_dirs,
+                   "Load agent plugins (*.so adding actions and input drivers) from here (repeatable; default: "
+                   "<prefix>/lib/ingot/agent-plugins, plus INGOT_AGENT_PLUGIN_PATH)");
+
+    // ingot-agent plan --input FILE [--driver ironic|native] [--loop-devices-only]
+    std::string plan_input;
+    std::string plan_driver = "ironic";
+    auto* plan_cmd =
+        app.add_subcommand("plan", "Print the commands a deploy of a payload would run, in order, touching nothing");
+    plan_cmd->add_option("--input", plan_input, "The payload (JSON)")->required();
+    plan_cmd->add_option("--driver", plan_driver, "Input-data driver (ironic, native, or one a plugin adds)")
+        ->capture_default_str();
+    plan_cmd->add_flag("--loop-devices-only", loop_devices_only, "Choose among loop devices only");
+    plan_cmd->add_option("--device", only_devices, "Choose among these devices only (repeatable)");
+    plan_cmd->add_option("--plugin-dir", plugin_dirs, "Load agent plugins from here (repeatable)");
     CLI11_PARSE(app, argc, argv);
+
+    // Plugins first: a plan or a deploy may use what they add. One that
+    // cannot be loaded is logged and skipped; the agent goes on without it.
+    agent::plan::load_agent_plugins(agent::plan::agent_plugin_directories(plugin_dirs));
+
+    DiskAccess disks;
+    disks.policy = {allow_disk_writes, loop_devices_only, only_devices};
+    if (*plan_cmd) {
+        log::set_level(log::Level::warning);  // stdout is the plan; logs go to stderr anyway
+        if (!agent::plan::input_drivers().contains(plan_driver)) {
+            std::cerr << "ingot-agent plan: --driver: no input driver '" << plan_driver << "' (known: "
+                      << join(agent::plan::input_drivers().names(), ", ") << ")\n";
+            return 2;
+        }
+        try {
+            std::cout << plan_mode(plan_input, plan_driver, disks);
+            return 0;
+        } catch (const agent::plan::PlanError& e) {
+            std::cerr << "ingot-agent plan: " << e.what() << "\n";
+            return 2;
+        } catch (const std::exception& e) {
+            std::cerr << "ingot-agent plan: " << e.what() << "\n";
+            return 1;
+        }
+    }
 
     try {
         log::set_level(log::parse_level(log_level));
@@ -113,8 +171,31 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
+    // IPA's ipa-insecure=1: image downloads skip TLS verification.
+    if (auto insecure = kernel_param("ipa-insecure", cmdline_path); insecure && *insecure != "0")
+        disks.tls.verify = false;
+    auto deploy_state = std::make_shared<DeployState>();
+    // An asynchronous command's end is told to the conductor at once (IPA's
+    // force_heartbeat). Outlives the registry, whose worker may call it.
+    struct BeatHook {
+        std::mutex mutex;
+        Heartbeater* heartbeater = nullptr;
+        void set(Heartbeater* h) {
+            std::lock_guard lock(mutex);
+            heartbeater = h;
+        }
+        void fire() {
+            std::lock_guard lock(mutex);
+            if (heartbeater) heartbeater->heartbeat_now();
+        }
+    } beat_hook;
     CommandRegistry registry;
-    add_builtin_commands(registry, {allow_power});
+    registry.on_async_done([&beat_hook] { beat_hook.fire(); });
+    BuiltinOptions builtin;
+    builtin.allow_power_actions = allow_power;
+    builtin.disks = disks;
+    builtin.state = deploy_state;
+    add_builtin_commands(registry, builtin);
     AgentToken token;
     AgentApi api(registry, token, kVersion);
     http::Server server([&api](http::Request& r) { return api.handle(r); }, server_options);
@@ -126,7 +207,10 @@ int main(int argc, char** argv) {
     }
     log::info("agent.started", {{"listen", server_options.host + ":" + std::to_string(server.port())},
                                 {"standalone", standalone ? "true" : "false"},
-                                {"power_actions", allow_power || getpid() == 1 ? "allowed" : "refused"}});
+                                {"power_actions", allow_power || getpid() == 1 ? "allowed" : "refused"},
+                                {"disk_writes", !disk_writes_permitted(disks.policy, getpid()) ? "refused"
+                                                : loop_devices_only                            ? "loop devices only"
+                                                                                               : "allowed"}});
 
     std::atomic<bool> fatal{false};
     std::unique_ptr<Heartbeater> heartbeater;
@@ -144,6 +228,8 @@ int main(int argc, char** argv) {
         options.agent_version = kVersion;
         options.lookup_timeout = std::chrono::milliseconds(static_cast<long long>(lookup_timeout * 1000));
         heartbeater = std::make_unique<Heartbeater>(options, token);
+        heartbeater->on_lookup([deploy_state](const nlohmann::json& node) { deploy_state->remember_node(node); });
+        beat_hook.set(heartbeater.get());
         heartbeater->on_fatal([&fatal](const std::string& why) {
             log::error("agent.fatal", {{"error", why}});
             fatal = true;
@@ -155,6 +241,7 @@ int main(int argc, char** argv) {
     int sig = 0;
     sigwait(&signals, &sig);
     log::info("agent.stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "fatal"}});
+    beat_hook.set(nullptr);
     if (heartbeater) heartbeater->stop();
     server.stop();
     return fatal ? 1 : 0;

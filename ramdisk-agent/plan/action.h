@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/http_client.h"
 #include "common/process.h"
 #include "ramdisk-agent/plan/objects.h"
 #include "ramdisk-agent/plan/registry.h"
@@ -35,12 +36,32 @@ public:
     virtual void run(const DeployPlan& plan, const CommandRunner& runner) const;
 };
 
+// What execute_plan hands an action besides the plan.
+struct RunContext {
+    CommandRunner runner;
+    TlsVerification tls;  // image downloads (the node's agent_verify_ca)
+};
+
+// Implemented, besides Action, by built-in actions that need more than a
+// command runner (the image action needs the TLS settings); execute_plan
+// calls this run() instead of Action::run. A separate interface rather
+// than a new virtual in Action, so that plugins built against Action keep
+// their vtable layout (plugin ABI 1).
+class ContextualAction {
+public:
+    virtual ~ContextualAction() = default;
+    virtual void run(const DeployPlan& plan, const RunContext& context) const = 0;
+};
+
 inline constexpr const char* kActionsNamespace = "ingot.agent.actions";
 
 // The registry with the built-in actions in it.
 Registry<Action>& actions();
 // The order a deploy runs the built-ins in.
 const std::vector<std::string>& action_order();
+// Every registered action in the order a deploy runs them: the built-ins
+// (action_order()), then plugin actions in name order.
+std::vector<std::string> deploy_order();
 
 // run_process with a generous timeout (mkfs on a large disk is slow); logs
 // each command's output.

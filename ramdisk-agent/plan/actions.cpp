@@ -1,8 +1,8 @@
 #include "ramdisk-agent/plan/action.h"
 
-#include "common/errors.h"
-#include "common/log.h"
-#include "common/strings.h"
+#include <algorithm>
+
+#include "ramdisk-agent/plan/block_devices.h"
 
 namespace ingot::agent::plan {
 
@@ -23,6 +23,14 @@ const std::vector<std::string>& action_order() {
     return order;
 }
 
+std::vector<std::string> deploy_order() {
+    std::vector<std::string> order = action_order();
+    for (const auto& name : actions().names()) {  // sorted by name
+        if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
+    }
+    return order;
+}
+
 void Action::run(const DeployPlan& plan, const CommandRunner& runner) const {
     run_commands(commands(plan), runner);
 }
@@ -36,18 +44,7 @@ CommandRunner process_runner() {
 }
 
 void run_commands(const std::vector<Command>& commands, const CommandRunner& runner) {
-    for (const auto& argv : commands) {
-        ProcessResult result = runner(argv);
-        std::string command = join(argv, " ");
-        log::info("agent.plan.command", {{"command", command},
-                                         {"exit_code", std::to_string(result.exit_code)},
-                                         {"out", trim(result.out)},
-                                         {"err", trim(result.err)}});
-        if (result.exit_code != 0) {
-            throw Error("'" + command + "' failed" + (result.timed_out ? " (timed out)" : "") + " with exit code " +
-                        std::to_string(result.exit_code) + ": " + trim(result.err));
-        }
-    }
+    for (const auto& argv : commands) run_command(argv, runner);
 }
 
 }  // namespace ingot::agent::plan

@@ -140,6 +140,23 @@ std::string str(const json& node, const char* key) {
     return it->dump();
 }
 
+// Every mount point in `node`'s tree (MOUNTPOINT, or MOUNTPOINTS when asked for).
+void collect_mountpoints(const json& node, std::vector<std::string>& out) {
+    for (const char* key : {"mountpoint", "mountpoints"}) {
+        auto it = node.find(key);
+        if (it == node.end()) continue;
+        if (it->is_string() && !it->get<std::string>().empty()) out.push_back(it->get<std::string>());
+        if (it->is_array()) {
+            for (const auto& m : *it) {
+                if (m.is_string() && !m.get<std::string>().empty()) out.push_back(m.get<std::string>());
+            }
+        }
+    }
+    if (auto c = node.find("children"); c != node.end() && c->is_array()) {
+        for (const auto& child : *c) collect_mountpoints(child, out);
+    }
+}
+
 bool mounts_root(const json& node) {
     for (const char* key : {"mountpoint", "mountpoints"}) {
         auto it = node.find(key);
@@ -169,12 +186,20 @@ std::vector<BlockDevice> parse_lsblk(const std::string& json_text, const Discove
     std::vector<BlockDevice> out;
     for (const auto& node : doc["blockdevices"]) {
         std::string type = str(node, "type");
-        if (type != "disk" && !(options.include_loop && type == "loop")) continue;
+        if (options.only_loop) {
+            if (type != "loop") continue;
+        } else if (type != "disk" && !(options.include_loop && type == "loop")) {
+            continue;
+        }
         if (mounts_root(node)) continue;  // the running system's own disk
         // Compressed-RAM swap and RAM disks report type "disk" but are gone at reboot.
         std::string kname = str(node, "name");
         if (starts_with(kname, "zram") || starts_with(kname, "ram")) continue;
         BlockDevice d;
+        d.type = type;
+        collect_mountpoints(node, d.mountpoints);
+        std::sort(d.mountpoints.begin(), d.mountpoints.end());
+        d.mountpoints.erase(std::unique(d.mountpoints.begin(), d.mountpoints.end()), d.mountpoints.end());
         d.name = str(node, "path");
         if (d.name.empty()) d.name = "/dev/" + str(node, "name");
         if (auto s = node.find("size"); s != node.end()) {

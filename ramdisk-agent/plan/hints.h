@@ -20,6 +20,11 @@ struct BlockDevice {
     std::uint64_t size_bytes = 0;
     std::string model, vendor, serial, wwn, wwn_with_extension, wwn_vendor_extension, hctl, by_path;
     bool rotational = false;
+    std::string type;  // lsblk's TYPE: "disk" or "loop"
+    // Every mount point in the device's tree (its partitions, and what is
+    // stacked on them): "/boot", "[SWAP]". A device with any is never a
+    // target for writing (see ramdisk-agent/service/disk_safety.h).
+    std::vector<std::string> mountpoints;
 };
 
 // The columns parse_lsblk() expects; discover_devices() asks for exactly these.
@@ -28,6 +33,9 @@ inline constexpr const char* kLsblkColumns = "NAME,PATH,TYPE,SIZE,MODEL,VENDOR,S
 struct DiscoveryOptions {
     // Loop devices are no install target on a real machine; tests opt in.
     bool include_loop = false;
+    // Loop devices only (--loop-devices-only, for tests and developers):
+    // every other device is dropped, so no hint can reach a real disk.
+    bool only_loop = false;
 };
 
 // Top-level disks from `lsblk --json --bytes -o kLsblkColumns` output

@@ -101,6 +101,9 @@ struct ConfigDrive {
     nlohmann::json meta_data;
     std::string user_data;
     nlohmann::json network_data;
+    // Written as vendor_data2.json, as openstacksdk's configdrive builder
+    // (which Ironic's build_configdrive uses) does; null: none.
+    nlohmann::json vendor_data;
     bool is_prebuilt() const { return !gzip_base64.empty(); }
 };
 

@@ -11,7 +11,7 @@
 namespace ingot::agent::plan {
 
 void prepare_plan(DeployPlan& plan) {
-    for (const auto& name : action_order()) actions().create(name)->validate(plan);
+    for (const auto& name : deploy_order()) actions().create(name)->validate(plan);
 }
 
 std::string shell_quote(const std::string& arg) {
@@ -29,7 +29,7 @@ std::string render_plan(const DeployPlan& original) {
     DeployPlan plan = original;
     prepare_plan(plan);
     std::ostringstream out;
-    for (const auto& name : action_order()) {
+    for (const auto& name : deploy_order()) {
         auto action = actions().create(name);
         out << "# " << name << "\n";
         for (const auto& note : action->notes(plan)) out << "#   " << note << "\n";

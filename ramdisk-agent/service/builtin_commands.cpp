@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "ramdisk-agent/service/clean_commands.h"
 #include "ramdisk-agent/service/power_control.h"
 #include "ramdisk-agent/service/system_logs.h"
 
@@ -51,9 +52,9 @@ json deploy_steps() {
 
 void add_builtin_commands(CommandRegistry& registry, const BuiltinOptions& options) {
     const bool allow_power = options.allow_power_actions;
+    auto state = options.state ? options.state : std::make_shared<DeployState>();
 
     // standby: the image and the machine's power.
-    registry.add("standby", "get_partition_uuids", sync_command([](const json&) { return json::object(); }));
     registry.add("standby", "sync", sync_command([](const json&) {
                      ::sync();
                      return json(nullptr);
@@ -66,30 +67,25 @@ void add_builtin_commands(CommandRegistry& registry, const BuiltinOptions& optio
                      power_action(PowerAction::reboot, allow_power);
                      return json(nullptr);
                  }));
-    registry.add("standby", "prepare_image", pending("standby.prepare_image", "image streaming is not wired in"));
-    registry.add("standby", "cache_image", pending("standby.cache_image", "image streaming is not wired in"));
+    registry.add("standby", "cache_image",
+                 pending("standby.cache_image", "caching an image without writing it is not supported"));
 
-    // clean
+    // clean. Like IPA, the step listings remember the node they carry (its
+    // root device hints serve a later prepare_image).
     registry.add(
-        "clean", "get_clean_steps", sync_command([](const json&) {
+        "clean", "get_clean_steps", sync_command([state](const json& params) {
+            state->remember_node(params.value("node", json()));
             return json{{"clean_steps", {{kManager, clean_steps()}}}, {"hardware_manager_version", manager_versions()}};
         }));
-    registry.add("clean", "execute_clean_step",
-                 pending("clean.execute_clean_step",
-                         "disk erasure (erase_devices, erase_devices_metadata) "
-                         "comes with the partitioning work"));
+    add_clean_commands(registry, options.disks);
 
-    // deploy
-    registry.add("deploy", "get_deploy_steps", sync_command([](const json&) {
+    // deploy, standby.prepare_image, standby.get_partition_uuids, image.install_bootloader
+    registry.add("deploy", "get_deploy_steps", sync_command([state](const json& params) {
+                     state->remember_node(params.value("node", json()));
                      return json{{"deploy_steps", {{kManager, deploy_steps()}}},
                                  {"hardware_manager_version", manager_versions()}};
                  }));
-    registry.add("deploy", "execute_deploy_step",
-                 pending("deploy.execute_deploy_step", "write_image comes with the image streaming work"));
-
-    // image
-    registry.add("image", "install_bootloader",
-                 pending("image.install_bootloader", "bootloader installation comes with the plan work"));
+    add_deploy_commands(registry, state, options.disks);
 
     // log
     registry.add("log", "collect_system_logs", sync_command([](const json&) {

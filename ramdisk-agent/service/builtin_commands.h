@@ -1,10 +1,15 @@
 // The commands ingot-agent offers, under IPA's extension names: standby,
-// deploy, clean, image, log. Those that need the image and plan work
-// (prepare_image, write_image, erasing disks, the bootloader) are
-// registered but fail with a clear "not implemented yet" until it lands.
+// deploy, clean, image, log. Writing the image and the bootloader live in
+// deploy_commands.h, erasing disks in clean_commands.h; both go through the
+// safety gates of disk_safety.h. standby.cache_image is registered but fails
+// with a clear "not implemented yet".
 #pragma once
 
+#include <memory>
+
 #include "ramdisk-agent/service/command_registry.h"
+#include "ramdisk-agent/service/deploy_commands.h"
+#include "ramdisk-agent/service/disk_access.h"
 
 namespace ingot::agent::service {
 
@@ -13,6 +18,11 @@ struct BuiltinOptions {
     // owns the machine: a ramdisk) or this is set: developers and tests run
     // the agent on their own host, which it must never switch off.
     bool allow_power_actions = false;
+    // Discovery, the write/erase gates (--allow-disk-writes,
+    // --loop-devices-only) and the runners; tests substitute fakes.
+    DiskAccess disks;
+    // Shared with the heartbeater (the node from the lookup); made when null.
+    std::shared_ptr<DeployState> state;
 };
 
 void add_builtin_commands(CommandRegistry& registry, const BuiltinOptions& options);

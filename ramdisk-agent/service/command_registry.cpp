@@ -59,7 +59,10 @@ std::shared_ptr<CommandResult> CommandRegistry::execute(const std::string& name,
             // The previous worker has finished (its result is not RUNNING).
             if (worker_.joinable()) worker_.join();
             log::info("agent.command_start", {{"command", name}, {"id", result->id()}, {"mode", "async"}});
-            worker_ = std::thread([run = spec->second, params, result] { run_into(run, params, *result); });
+            worker_ = std::thread([run = spec->second, params, result, hook = on_async_done_] {
+                run_into(run, params, *result);
+                if (hook) hook();
+            });
             return result;
         }
     }

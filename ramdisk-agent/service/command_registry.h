@@ -31,6 +31,10 @@ public:
     CommandRegistry& operator=(const CommandRegistry&) = delete;
 
     void add(const std::string& extension, const std::string& command, CommandSpec spec);
+    // Called on the worker thread each time an asynchronous command is over
+    // (IPA's force_heartbeat: the conductor hears about it at once). Set it
+    // before any command runs.
+    void on_async_done(std::function<void()> hook) { on_async_done_ = std::move(hook); }
     // "extension.command" names, sorted.
     std::vector<std::string> names() const;
 
@@ -49,6 +53,7 @@ private:
     mutable std::mutex mutex_;
     std::vector<std::shared_ptr<CommandResult>> results_;
     std::thread worker_;  // the last asynchronous command's thread
+    std::function<void()> on_async_done_;
 };
 
 }  // namespace ingot::agent::service

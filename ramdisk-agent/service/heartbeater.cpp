@@ -43,9 +43,19 @@ std::string Heartbeater::node_uuid() const {
     return node_uuid_;
 }
 
-bool Heartbeater::sleep_for(std::chrono::milliseconds d) {
+bool Heartbeater::sleep_for(std::chrono::milliseconds d, bool beat_wakes) {
     std::unique_lock lock(mutex_);
-    return !wake_.wait_for(lock, d, [this] { return stopping_; });
+    wake_.wait_for(lock, d, [this, beat_wakes] { return stopping_ || (beat_wakes && beat_now_); });
+    if (beat_wakes) beat_now_ = false;
+    return !stopping_;
+}
+
+void Heartbeater::heartbeat_now() {
+    {
+        std::lock_guard lock(mutex_);
+        beat_now_ = true;
+    }
+    wake_.notify_all();
 }
 
 void Heartbeater::run() {
@@ -84,6 +94,7 @@ void Heartbeater::run() {
         std::lock_guard lock(mutex_);
         node_uuid_ = found->node_uuid();
     }
+    if (on_lookup_) on_lookup_(found->node);
     const long long timeout_s = config.value("heartbeat_timeout", 300LL);
     log::info("agent.lookup_done", {{"node", node_uuid()}, {"heartbeat_timeout", std::to_string(timeout_s)}});
 
@@ -103,7 +114,7 @@ void Heartbeater::run() {
         } catch (const std::exception& e) {
             log::warning("agent.heartbeat_failed", {{"node", node_uuid()}, {"error", e.what()}});
         }
-        if (!sleep_for(next)) return;
+        if (!sleep_for(next, /*beat_wakes=*/true)) return;
     } while (true);
 }
 

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "ramdisk-agent/service/agent_token.h"
 
 namespace ingot::agent::service {
@@ -38,18 +40,25 @@ public:
     // timed out, or the conductor will not hand a usable token).
     void on_fatal(std::function<void(const std::string&)> handler) { on_fatal_ = std::move(handler); }
     std::string node_uuid() const;
+    // Heartbeats now rather than at the next interval (an asynchronous
+    // command has finished; IPA's force_heartbeat). A no-op before lookup.
+    void heartbeat_now();
+    // Called on the heartbeat thread with the node the lookup returned.
+    void on_lookup(std::function<void(const nlohmann::json& node)> handler) { on_lookup_ = std::move(handler); }
 
 private:
     void run();
-    // Sleeps up to `d`; false if stopping.
-    bool sleep_for(std::chrono::milliseconds d);
+    // Sleeps up to `d` (or until heartbeat_now() when `beat_wakes`); false if stopping.
+    bool sleep_for(std::chrono::milliseconds d, bool beat_wakes = false);
 
     HeartbeaterOptions options_;
     AgentToken& token_;
     std::function<void(const std::string&)> on_fatal_;
+    std::function<void(const nlohmann::json&)> on_lookup_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    bool beat_now_ = false;
     std::string node_uuid_;
     std::thread thread_;
 };

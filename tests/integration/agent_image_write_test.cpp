@@ -13,44 +13,15 @@
 #include "ramdisk-agent/image/write_image.h"
 #include "tests/integration/agent_image_http_server.h"
 #include "tests/support/conductor_process.h"
+#include "tests/support/loop_device.h"
 
 namespace img = ingot::agent::image;
 using ingot::test::ImageHttpServer;
+using ingot::test::LoopDevice;
+using ingot::test::read_bytes;
 using ingot::test::TempDir;
 
 namespace {
-
-// A loop device over a zero-filled file of `size` bytes, always detached.
-class LoopDevice {
-public:
-    LoopDevice(const std::string& backing, uint64_t size) {
-        std::ofstream(backing, std::ios::binary).close();
-        std::filesystem::resize_file(backing, size);
-        auto r = ingot::run_process({"losetup", "--find", "--show", backing});
-        if (r.exit_code == 0)
-            device_ = ingot::trim(r.out);
-        else
-            error_ = r.err;
-    }
-    ~LoopDevice() {
-        if (!device_.empty()) ingot::run_process({"losetup", "-d", device_});
-    }
-    const std::string& device() const { return device_; }
-    const std::string& error() const { return error_; }
-
-private:
-    std::string device_;
-    std::string error_;
-};
-
-std::string read_bytes(const std::string& path, uint64_t count, uint64_t offset = 0) {
-    std::ifstream in(path, std::ios::binary);
-    in.seekg(static_cast<std::streamoff>(offset));
-    std::string data(count, '\0');
-    in.read(data.data(), static_cast<std::streamsize>(count));
-    data.resize(static_cast<size_t>(in.gcount()));
-    return data;
-}
 
 // Half pseudo-random (incompressible), half runs of one byte, so that the
 // compressed files are smaller but not trivial.
@@ -79,10 +50,7 @@ protected:
         make_image(image_, kImageSize);
     }
     // A loop device of `size` bytes; skips the test when the kernel refuses.
-    std::unique_ptr<LoopDevice> loop(uint64_t size) {
-        auto dev = std::make_unique<LoopDevice>(dir_.path() + "/disk" + std::to_string(disks_++), size);
-        return dev;
-    }
+    std::unique_ptr<LoopDevice> loop(uint64_t size) { return std::make_unique<LoopDevice>(size); }
     img::ImageSource source(const ImageHttpServer& server, const std::string& file) {
         img::ImageSource s;
         s.url = server.url();
@@ -102,7 +70,6 @@ protected:
     static constexpr uint64_t kImageSize = 3 * 1024 * 1024 + 123;  // unaligned tail
     TempDir dir_;
     std::string image_;
-    int disks_ = 0;
 };
 
 #define LOOP_OR_SKIP(var, size) \
@@ -207,7 +174,7 @@ TEST_P(AgentImageCompressed, DecompressedImageLargerThanDeviceIsRefused) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Codecs, AgentImageCompressed,
+INSTANTIATE_TEST_SUITE_P(AgentCodecs, AgentImageCompressed,
                          ::testing::Values(Codec{"gzip", {"gzip", "-k", "-f"}, ".gz", img::Compression::gzip},
                                            Codec{"xz", {"xz", "-1", "-k", "-f", "-T1"}, ".xz", img::Compression::xz},
                                            Codec{"zstd", {"zstd", "-q", "-k", "-f"}, ".zst", img::Compression::zstd}),

@@ -1,6 +1,7 @@
 // The conductor's side of the agent protocol over real HTTP: GET /v1/lookup
 // and POST /v1/heartbeat/{node}, with Ironic's states, token rules, status
-// codes and messages.
+// codes and messages; and the heartbeat-driven agent ("direct") deploy and
+// clean through the real conductor process against a scripted agent.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #include "common/ids.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/node_api.h"
+#include "tests/support/scripted_agent.h"
 
 using namespace ingot;
 using nlohmann::json;
@@ -219,6 +221,250 @@ TEST_F(AgentLookupTest, HeartbeatRecordsTheAgentAndRefusesBadRequests) {
     r = c.request("POST", "/v1/heartbeat/" + uuid, heartbeat_body(token, "http://10.9.9.9:9999").dump());
     EXPECT_EQ(r.status, 400);
     EXPECT_EQ(fault_string(r), "Detected change in ramdisk provided \"callback_url\"");
+}
+
+// --- The direct deploy interface driven by heartbeats -----------------------
+
+// Waits until `done(node)` holds for the node as the API shows it (unlocked),
+// or `limit` passes; returns the last read.
+template <typename Pred>
+json wait_for(HttpClient& c, const std::string& uuid, Pred done,
+              std::chrono::seconds limit = std::chrono::seconds(30)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    json n;
+    do {
+        n = test::get_node(c, uuid);
+        if (n["reservation"].is_null() && done(n)) return n;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    } while (std::chrono::steady_clock::now() < deadline);
+    return n;
+}
+
+json in_state(HttpClient& c, const std::string& uuid, const std::string& state) {
+    return wait_for(c, uuid, [&](const json& n) { return n["provision_state"] == state; });
+}
+
+// Writes agent_url and agent_secret_token into a node's driver_internal_info
+// as a previous operation's agent would have left them.
+void plant_agent(const test::ConductorProcess& p, const std::string& uuid) {
+    SQLite::Database db(p.state_dir() + "/ingot.sqlite", SQLite::OPEN_READWRITE);
+    db.setBusyTimeout(5000);
+    SQLite::Statement q(db,
+                        "UPDATE nodes SET driver_internal_info = json_set(driver_internal_info, "
+                        "'$.agent_url', 'http://10.1.1.1:9999', '$.agent_secret_token', 'stale-token', "
+                        "'$.agent_last_heartbeat', '2020-01-01T00:00:00'), row_version = row_version + 1 "
+                        "WHERE uuid = ?");
+    q.bind(1, uuid);
+    ASSERT_EQ(q.exec(), 1);
+}
+
+class AgentDeployFlowTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        agent.on(
+            "deploy.get_deploy_steps",
+            {"SUCCEEDED",
+             {{"deploy_steps",
+               {{"GenericHardwareManager", {{{"step", "write_image"}, {"priority", 0}, {"interface", "deploy"}}}}}},
+              {"hardware_manager_version", {{"generic_hardware_manager", "1.2"}}}}});
+        agent.on("clean.get_clean_steps",
+                 {"SUCCEEDED",
+                  {{"clean_steps",
+                    {{"GenericHardwareManager",
+                      {{{"step", "erase_devices"}, {"priority", 10}, {"interface", "deploy"}},
+                       {{"step", "erase_devices_metadata"}, {"priority", 99}, {"interface", "deploy"}}}}}},
+                   {"hardware_manager_version", {{"generic_hardware_manager", "1.2"}}}}});
+        // ingot-agent outside a ramdisk refuses to power the machine off.
+        agent.on("standby.power_off", {"FAILED",
+                                       nullptr,
+                                       {{"type", "CommandExecutionError"}, {"details", "ingot-agent is not PID 1"}},
+                                       200,
+                                       true});
+    }
+
+    // An available fake-hardware node with the direct deploy interface and
+    // an image to deploy.
+    std::string available_node(const std::string& name, const std::string& mac,
+                               const std::string& deploy_interface = "direct") {
+        json body = {{"driver", "fake-hardware"},
+                     {"name", name},
+                     {"deploy_interface", deploy_interface},
+                     {"automated_clean", false},
+                     {"instance_info",
+                      {{"image_source", "http://images.example/disk.raw"},
+                       {"image_checksum", std::string(64, 'c')},
+                       {"image_disk_format", "raw"}}}};
+        auto r = c.request("POST", "/v1/nodes", body.dump());
+        EXPECT_EQ(r.status, 201) << r.body;
+        const std::string uuid = json::parse(r.body)["uuid"];
+        r = c.request("POST", "/v1/ports", json({{"address", mac}, {"node_uuid", uuid}}).dump());
+        EXPECT_EQ(r.status, 201) << r.body;
+        EXPECT_EQ(test::provision_action(c, uuid, "manage")["provision_state"], "manageable");
+        EXPECT_EQ(test::provision_action(c, uuid, "provide")["provision_state"], "available");
+        return uuid;
+    }
+
+    void start(const std::string& uuid, const std::string& verb, const json& extra = json::object()) {
+        json body = extra;
+        body["target"] = verb;
+        auto r = c.request("PUT", "/v1/nodes/" + uuid + "/states/provision", body.dump());
+        ASSERT_EQ(r.status, 202) << r.body;
+    }
+
+    // The agent boots: looks the node up (learning its token) and says
+    // where it listens.
+    std::string lookup(const std::string& uuid) {
+        auto r = c.request("GET", "/v1/lookup?node_uuid=" + uuid);
+        EXPECT_EQ(r.status, 200) << r.body;
+        const std::string token = json::parse(r.body)["config"]["agent_token"];
+        agent.set_token(token);
+        return token;
+    }
+    void heartbeat(const std::string& uuid, const std::string& token) {
+        auto r =
+            c.request("POST", "/v1/heartbeat/" + uuid,
+                      json({{"callback_url", agent.url()}, {"agent_token", token}, {"agent_version", "0.1.0"}}).dump());
+        ASSERT_EQ(r.status, 202) << r.body;
+    }
+    // Heartbeats and waits until the worker handled it (the agent saw
+    // `commands` commands in all).
+    void heartbeat_and_wait(const std::string& uuid, const std::string& token, size_t commands) {
+        heartbeat(uuid, token);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (agent.ran().size() < commands && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ASSERT_GE(agent.ran().size(), commands);
+        wait_for(c, uuid, [](const json&) { return true; });
+    }
+
+    std::vector<json> history(const std::string& uuid) {
+        auto r = c.request("GET", "/v1/nodes/" + uuid + "/history?detail=true");
+        EXPECT_EQ(r.status, 200) << r.body;
+        auto items = json::parse(r.body)["history"];
+        return std::vector<json>(items.begin(), items.end());
+    }
+
+    test::ConductorProcess conductor{
+        "[agent]\npost_deploy_get_power_state_retries = 0\n"
+        "[deploy]\npower_off_after_deploy_failure = false\n"};
+    HttpClient c = test::api_client(conductor.url());
+    test::ScriptedAgent agent;
+};
+
+TEST_F(AgentDeployFlowTest, HeartbeatsDriveADirectDeployToActive) {
+    const std::string uuid = available_node("d1", kMac);
+    start(uuid, "active");
+    json n = in_state(c, uuid, "wait call-back");
+    ASSERT_EQ(n["provision_state"], "wait call-back") << n.dump();
+    EXPECT_EQ(n["target_provision_state"], "active");
+    EXPECT_EQ(n["power_state"], "power on") << "rebooted into the ramdisk";
+    EXPECT_EQ(n["deploy_step"]["step"], "deploy");
+
+    const std::string token = lookup(uuid);
+    heartbeat_and_wait(uuid, token, 2);  // get_deploy_steps, execute_deploy_step
+    n = in_state(c, uuid, "wait call-back");
+    EXPECT_EQ(n["deploy_step"]["step"], "write_image");
+    EXPECT_EQ(n["driver_internal_info"]["agent_url"], agent.url());
+    const json image_info = agent.params_of("deploy.execute_deploy_step")["step"]["args"]["image_info"];
+    EXPECT_EQ(image_info["urls"][0], "http://images.example/disk.raw");
+    EXPECT_EQ(image_info["checksum"], std::string(64, 'c'));
+    EXPECT_EQ(agent.params_of("deploy.execute_deploy_step")["ports"][0]["address"], kMac);
+
+    // Still writing: the node waits, and its callback timeout restarts.
+    heartbeat(uuid, token);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(in_state(c, uuid, "wait call-back")["provision_state"], "wait call-back");
+
+    agent.finish();
+    heartbeat(uuid, token);
+    n = in_state(c, uuid, "active");
+    ASSERT_EQ(n["provision_state"], "active") << n.dump();
+    EXPECT_TRUE(n["target_provision_state"].is_null());
+    EXPECT_TRUE(n["last_error"].is_null());
+    EXPECT_EQ(n["power_state"], "power on");
+    EXPECT_EQ(n["deploy_step"], json::object());
+    EXPECT_FALSE(n["driver_internal_info"].contains("agent_url")) << "the agent is gone";
+    EXPECT_EQ(agent.ran().back(), "standby.power_off");
+
+    std::vector<std::string> changes;
+    for (const auto& h : history(uuid))
+        if (h["event_type"] == "provisioning") changes.push_back(h["event"]);
+    const std::vector<std::string> tail = {"Provision state changed from \"available\" to \"deploying\"",
+                                           "Provision state changed from \"deploying\" to \"wait call-back\"",
+                                           "Provision state changed from \"wait call-back\" to \"deploying\"",
+                                           "Provision state changed from \"deploying\" to \"active\""};
+    ASSERT_GE(changes.size(), tail.size());
+    EXPECT_EQ(std::vector<std::string>(changes.end() - tail.size(), changes.end()), tail);
+    EXPECT_EQ(conductor.log().find(token), std::string::npos) << "the token leaked into the log";
+}
+
+TEST_F(AgentDeployFlowTest, AFailedCommandFailsTheDeployAndANewDeployForgetsTheAgent) {
+    agent.on("deploy.execute_deploy_step",
+             {"FAILED", nullptr, {{"message", "Error writing image"}, {"details", "checksum mismatch"}}});
+    const std::string uuid = available_node("d2", kMac);
+    start(uuid, "active");
+    ASSERT_EQ(in_state(c, uuid, "wait call-back")["provision_state"], "wait call-back");
+    const std::string token = lookup(uuid);
+    heartbeat_and_wait(uuid, token, 2);
+    agent.finish();
+    heartbeat(uuid, token);
+    json n = in_state(c, uuid, "deploy failed");
+    ASSERT_EQ(n["provision_state"], "deploy failed") << n.dump();
+    EXPECT_EQ(n["last_error"], "Deploy step deploy.write_image failed on node " + uuid + ". checksum mismatch");
+    EXPECT_EQ(n["deploy_step"], json::object());
+    bool error_row = false;
+    for (const auto& h : history(uuid)) error_row |= h["severity"] == "ERROR" && h["event"] == n["last_error"];
+    EXPECT_TRUE(error_row);
+    // [deploy] power_off_after_deploy_failure = false: the agent stays known.
+    EXPECT_EQ(n["driver_internal_info"]["agent_url"], agent.url());
+    EXPECT_EQ(n["driver_internal_info"]["agent_secret_token"], "******");
+
+    // Deploying again forgets that agent: its token no longer works and a
+    // new lookup mints a new one.
+    start(uuid, "active");
+    n = in_state(c, uuid, "wait call-back");
+    ASSERT_EQ(n["provision_state"], "wait call-back") << n.dump();
+    EXPECT_TRUE(n["last_error"].is_null());
+    for (const char* gone : {"agent_url", "agent_secret_token", "agent_last_heartbeat", "agent_pending_command"})
+        EXPECT_FALSE(n["driver_internal_info"].contains(gone)) << gone;
+    auto r =
+        c.request("POST", "/v1/heartbeat/" + uuid,
+                  json({{"callback_url", agent.url()}, {"agent_token", token}, {"agent_version", "0.1.0"}}).dump());
+    EXPECT_EQ(r.status, 400) << "the old agent's token";
+    const std::string fresh = lookup(uuid);
+    EXPECT_NE(fresh, "******");
+    EXPECT_NE(fresh, token);
+}
+
+TEST_F(AgentDeployFlowTest, StartingAnOperationForgetsAPreviousAgentWhateverTheInterface) {
+    const std::string uuid = available_node("f1", kMac, "fake");
+    plant_agent(conductor, uuid);
+    start(uuid, "active");
+    json n = in_state(c, uuid, "active");
+    ASSERT_EQ(n["provision_state"], "active") << n.dump();
+    for (const char* gone : {"agent_url", "agent_secret_token", "agent_last_heartbeat"})
+        EXPECT_FALSE(n["driver_internal_info"].contains(gone)) << gone;
+}
+
+TEST_F(AgentDeployFlowTest, ManualCleanRunsTheStepThenReturnsToManageable) {
+    const std::string uuid = available_node("m1", kMac);
+    ASSERT_EQ(test::provision_action(c, uuid, "manage")["provision_state"], "manageable");
+    start(uuid, "clean", {{"clean_steps", json::array({{{"interface", "deploy"}, {"step", "erase_devices"}}})}});
+    json n = in_state(c, uuid, "clean wait");
+    ASSERT_EQ(n["provision_state"], "clean wait") << n.dump();
+    EXPECT_EQ(n["target_provision_state"], "manageable");
+    const std::string token = lookup(uuid);
+    heartbeat_and_wait(uuid, token, 2);  // get_clean_steps, execute_clean_step
+    n = in_state(c, uuid, "clean wait");
+    EXPECT_EQ(n["clean_step"]["step"], "erase_devices");
+    EXPECT_EQ(agent.params_of("clean.execute_clean_step")["clean_version"]["generic_hardware_manager"], "1.2");
+    agent.finish();
+    heartbeat(uuid, token);
+    n = in_state(c, uuid, "manageable");
+    ASSERT_EQ(n["provision_state"], "manageable") << n.dump();
+    EXPECT_TRUE(n["last_error"].is_null());
+    EXPECT_EQ(n["clean_step"], json::object());
+    EXPECT_EQ(n["power_state"], "power off");
 }
 
 }  // namespace

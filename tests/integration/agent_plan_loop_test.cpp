@@ -18,6 +18,7 @@
 #include "ramdisk-agent/plan/references.h"
 #include "ramdisk-agent/plan/render.h"
 #include "tests/support/conductor_process.h"
+#include "tests/support/loop_device.h"
 
 using namespace ingot;
 using namespace ingot::agent::plan;
@@ -25,15 +26,7 @@ using nlohmann::json;
 
 namespace {
 
-// Whether `tool` is an executable in PATH or the sbin directories.
-bool have(const std::string& tool) {
-    const char* env = std::getenv("PATH");
-    std::string path = std::string(env ? env : "") + ":/usr/sbin:/sbin";
-    for (const auto& dir : split(path, ':')) {
-        if (!dir.empty() && ::access((dir + "/" + tool).c_str(), X_OK) == 0) return true;
-    }
-    return false;
-}
+using test::have_tool;
 
 // Runs its commands in reverse order when it goes out of scope; failures
 // are ignored because a teardown step may find nothing left to do.
@@ -53,20 +46,15 @@ protected:
     void SetUp() override {
         for (const char* tool : {"losetup", "sgdisk", "parted", "partprobe", "wipefs", "mkfs.ext4", "mkfs.vfat",
                                  "mkswap", "lsblk", "udevadm"}) {
-            if (!have(tool)) GTEST_SKIP() << tool << " is missing (scripts/install-deps --test installs it)";
+            if (!have_tool(tool)) GTEST_SKIP() << tool << " is missing (scripts/install-deps --test installs it)";
         }
     }
 
-    // A fresh loop device over a sparse file of `mib` MiB; detached by teardown_.
+    // A fresh loop device over a sparse file of `mib` MiB, detached when
+    // the test ends (after teardown_'s steps); "" when the kernel refuses.
     std::string attach(std::uint64_t mib) {
-        std::string file = dir_.path() + "/disk" + std::to_string(files_++) + ".img";
-        std::ofstream(file).close();
-        std::filesystem::resize_file(file, mib << 20);  // sparse
-        auto r = test::run({"losetup", "--find", "--show", "--partscan", file});
-        if (r.exit_code != 0) return "";
-        std::string dev = trim(r.out);
-        teardown_.add({"losetup", "-d", dev});
-        return dev;
+        loops_.push_back(std::make_unique<test::LoopDevice>(mib << 20));
+        return loops_.back()->device();
     }
 
     // The plan from a native document, its disks chosen among our loop
@@ -107,8 +95,8 @@ protected:
     }
 
     test::TempDir dir_;
-    Teardown teardown_;  // declared after dir_: runs before the files go
-    int files_ = 0;
+    std::vector<std::unique_ptr<test::LoopDevice>> loops_;
+    Teardown teardown_;  // declared after loops_: arrays and VGs stop before the loops go
 };
 
 #define ATTACH_OR_SKIP(var, mib)   \
@@ -119,7 +107,7 @@ protected:
 
 TEST_F(AgentPlanLoop, GptWithEspRootSwapAndConfigDrive) {
     ATTACH_OR_SKIP(loop, 256);
-    if (!have("genisoimage")) GTEST_SKIP() << "genisoimage is missing";
+    if (!have_tool("genisoimage")) GTEST_SKIP() << "genisoimage is missing";
     DeployPlan plan = plan_for(json::parse(R"({
       "disks": [{"partitions": [
         {"name": "esp", "size": "64MiB", "flags": ["esp"]},
@@ -190,7 +178,7 @@ TEST_F(AgentPlanLoop, Msdos) {
 
 TEST_F(AgentPlanLoop, LvmOnRaid1) {
     if (!std::filesystem::exists("/proc/mdstat")) GTEST_SKIP() << "the kernel has no MD RAID (/proc/mdstat missing)";
-    if (!have("mdadm") || !have("pvcreate")) GTEST_SKIP() << "mdadm or lvm2 is missing";
+    if (!have_tool("mdadm") || !have_tool("pvcreate")) GTEST_SKIP() << "mdadm or lvm2 is missing";
     if (test::run({"dmsetup", "version"}).exit_code != 0) GTEST_SKIP() << "the kernel has no device-mapper";
     ATTACH_OR_SKIP(a, 128);
     ATTACH_OR_SKIP(b, 128);

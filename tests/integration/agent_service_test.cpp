@@ -12,6 +12,7 @@
 #include "common/http_client.h"
 #include "common/ids.h"
 #include "common/process.h"
+#include "tests/support/agent_process.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/node_api.h"
 
@@ -20,40 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-// An ingot-agent on a free loopback port; never allowed power actions.
-class AgentProcess {
-public:
-    explicit AgentProcess(std::vector<std::string> extra_args) : port_(test::free_port()) {
-        std::vector<std::string> argv = {test::ConductorProcess::bin_dir() + "/ingot-agent",
-                                         "--listen",
-                                         "127.0.0.1:" + std::to_string(port_),
-                                         "--kernel-cmdline",
-                                         "/dev/null",
-                                         "--log-level",
-                                         "debug"};
-        argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-        log_path_ = dir_.path() + "/agent.log";
-        child_ = std::make_unique<ChildProcess>(argv, log_path_);
-        HttpClient c(url(), std::chrono::seconds(2));
-        for (int i = 0; i < 500; ++i) {
-            try {
-                if (c.request("GET", "/v1/status").status == 200) return;
-            } catch (const HttpTransportError&) {
-            }
-            if (!child_->running()) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        throw std::runtime_error("ingot-agent did not start");
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    int port() const { return port_; }
-
-private:
-    test::TempDir dir_;
-    int port_;
-    std::string log_path_;
-    std::unique_ptr<ChildProcess> child_;
-};
+using test::AgentProcess;
 
 json post_command(HttpClient& c, const std::string& name, const json& params, const std::string& query = "",
                   long expect = 200) {
@@ -76,15 +44,21 @@ TEST(AgentServiceTest, StandaloneCommandApi) {
     json parts = post_command(c, "standby.get_partition_uuids", json::object(), "?wait=true");
     EXPECT_EQ(parts["command_status"], "SUCCEEDED");
 
-    // An async command not implemented yet: RUNNING or FAILED at once,
-    // FAILED with a clear error when polled.
-    json started = post_command(c, "deploy.execute_deploy_step", {{"step", {{"step", "write_image"}}}});
+    // SAFETY: an asynchronous write without --loop-devices-only or
+    // --allow-disk-writes (and not PID 1): RUNNING or FAILED at once, FAILED
+    // with the safety message when polled.
+    const json image_info = {{"urls", {"http://127.0.0.1:9/x"}}};
+    const json step = {{"step", "write_image"}, {"args", {{"image_info", image_info}}}};
+    json started = post_command(c, "deploy.execute_deploy_step", {{"step", step}});
     const std::string id = started["id"];
     auto polled = c.request("GET", "/v1/commands/" + id + "?wait=true");
     ASSERT_EQ(polled.status, 200) << polled.body;
     json failed = json::parse(polled.body);
     EXPECT_EQ(failed["command_status"], "FAILED");
-    EXPECT_EQ(failed["command_error"]["type"], "NotImplementedError");
+    EXPECT_EQ(failed["command_error"]["type"], "ProtectedDeviceError");
+    EXPECT_NE(failed["command_error"]["details"].get<std::string>().find("--loop-devices-only"), std::string::npos);
+    json unknown = post_command(c, "clean.execute_clean_step", {{"step", {{"step", "nope"}}}}, "?wait=true");
+    EXPECT_EQ(unknown["command_error"]["type"], "HardwareManagerMethodNotFound");
 
     // SAFETY: the agent is not PID 1 and has no --allow-power-actions.
     json off = post_command(c, "standby.power_off", json::object(), "?wait=true");
@@ -155,6 +129,62 @@ TEST(AgentServiceTest, LooksUpItsNodeAndHeartbeats) {
     r = a.request("POST", "/v1/commands/",
                   json({{"name", "clean.get_clean_steps"}, {"params", json::object()}}).dump());
     EXPECT_EQ(r.status, 401) << r.body;
+}
+
+TEST(AgentServiceTest, AsyncCommandEndHeartbeatsAtOnce) {
+    // A long heartbeat timeout: the next regular heartbeat is 90 to 180 s
+    // away, so a second one within seconds comes from the finished command.
+    test::ConductorProcess conductor("[api]\nramdisk_heartbeat_timeout = 300\n");
+    auto c = test::api_client(conductor.url());
+    const std::string mac = "52:54:00:de:ad:02";
+    auto r = c.request("POST", "/v1/nodes", json({{"driver", "fake-hardware"}, {"name", "beat-node"}}).dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string uuid = json::parse(r.body)["uuid"];
+    ASSERT_EQ(c.request("POST", "/v1/ports", json({{"address", mac}, {"node_uuid", uuid}}).dump()).status, 201);
+    auto internal_info = [&]() {
+        SQLite::Database db(conductor.state_dir() + "/ingot.sqlite", SQLite::OPEN_READONLY);
+        db.setBusyTimeout(5000);
+        SQLite::Statement q(db, "SELECT driver_internal_info FROM nodes WHERE uuid = ?");
+        q.bind(1, uuid);
+        return q.executeStep() ? json::parse(q.getColumn(0).getString()) : json::object();
+    };
+    {
+        SQLite::Database db(conductor.state_dir() + "/ingot.sqlite", SQLite::OPEN_READWRITE);
+        db.setBusyTimeout(5000);
+        SQLite::Statement q(db,
+                            "UPDATE nodes SET provision_state = 'wait call-back', target_provision_state = 'active', "
+                            "provision_updated_at = ?, row_version = row_version + 1 WHERE uuid = ?");
+        q.bind(1, utc_now_iso());
+        q.bind(2, uuid);
+        ASSERT_EQ(q.exec(), 1);
+    }
+
+    AgentProcess agent({"--api-url", conductor.url(), "--mac", mac});
+    std::string first_beat, token;
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+         first_beat.empty() && std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(std::chrono::milliseconds(100))) {
+        json internal = internal_info();
+        if (internal.contains("agent_last_heartbeat")) {
+            first_beat = internal["agent_last_heartbeat"];
+            token = internal.value("agent_secret_token", std::string());
+        }
+    }
+    ASSERT_FALSE(first_beat.empty()) << "no first heartbeat";
+    ASSERT_FALSE(token.empty());
+    // An asynchronous command that fails at once (no such clean step).
+    HttpClient a(agent.url(), std::chrono::seconds(10));
+    r = a.request("POST", "/v1/commands/?wait=true&agent_token=" + token,
+                  json({{"name", "clean.execute_clean_step"}, {"params", {{"step", {{"step", "nope"}}}}}}).dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(json::parse(r.body)["command_status"], "FAILED");
+    std::string second_beat = first_beat;
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+         second_beat == first_beat && std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(std::chrono::milliseconds(100))) {
+        second_beat = internal_info().value("agent_last_heartbeat", first_beat);
+    }
+    EXPECT_NE(second_beat, first_beat) << "the finished command did not make the agent heartbeat";
 }
 
 }  // namespace

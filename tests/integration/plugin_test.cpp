@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/http_client.h"
+#include "interfaces/plugin.h"
 #include "tests/support/conductor_process.h"
 
 using namespace ingot;
@@ -201,7 +202,7 @@ TEST(BrokenPlugins, AreReportedAndSkippedAndTheConductorServes) {
         std::string line = log.substr(pos, log.find('\n', pos) - pos);
         EXPECT_NE(line.find(reason), std::string::npos) << line;
     };
-    skipped("abi_mismatch.so", "built for plugin ABI 999, this conductor has ABI 1");
+    skipped("abi_mismatch.so", "built for plugin ABI 999, this conductor has ABI " + std::to_string(INGOT_PLUGIN_ABI_VERSION));
     skipped("no_entry_point.so", "missing entry point ingot_plugin_abi_version");
     skipped("throws_at_registration.so", "failed to register: cannot read my configuration");
     skipped("duplicate_name.so", "duplicate plugin name 'fake' in namespace ingot.power: registered by built-in");

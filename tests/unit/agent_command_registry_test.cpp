@@ -1,6 +1,7 @@
 // The agent's command registry and API without sockets: IPA's result shape,
 // one command at a time (409), unknown names (400), the token rule (401),
-// and the commands that must refuse (power) or are not implemented yet.
+// and the commands that must refuse (power, disk writes off a ramdisk) or
+// are not implemented yet.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "ramdisk-agent/service/agent_api.h"
 #include "ramdisk-agent/service/builtin_commands.h"
 #include "ramdisk-agent/service/command_registry.h"
+#include "ramdisk-agent/service/disk_safety.h"
 #include "ramdisk-agent/service/host_info.h"
 #include "ramdisk-agent/service/system_logs.h"
 
@@ -112,12 +114,84 @@ TEST(AgentCommandRegistry, RegistersIpaExtensions) {
 TEST(AgentCommandRegistry, NotYetImplementedCommandsFailClearly) {
     CommandRegistry r;
     add_builtin_commands(r, {});
-    auto result = r.execute("deploy.execute_deploy_step", {{"step", {{"step", "write_image"}}}});
+    auto result = r.execute("standby.cache_image", {{"image_info", json::object()}});
     result->wait();
     json j = result->to_json();
     EXPECT_EQ(j["command_status"], "FAILED");
     EXPECT_EQ(j["command_error"]["type"], "NotImplementedError");
     EXPECT_NE(j["command_error"]["details"].get<std::string>().find("not implemented yet"), std::string::npos);
+}
+
+TEST(AgentCommandRegistry, DiskCommandsRefusedOffARamdisk) {
+    // SAFETY: the test process is not PID 1 and gives neither
+    // --allow-disk-writes nor --loop-devices-only: every command that writes
+    // or erases fails with the safety message, through the registry, as the
+    // conductor would see it.
+    ASSERT_NE(getpid(), 1);
+    CommandRegistry r;
+    add_builtin_commands(r, {});
+    const json node = {{"uuid", "n1"}, {"properties", {{"root_device", {{"name", "/dev/sda"}}}}}};
+    const json image_info = {{"id", "i"}, {"urls", {"http://127.0.0.1:9/i"}}, {"image_type", "whole-disk-image"}};
+    const std::vector<std::pair<std::string, json>> commands = {
+        {"deploy.execute_deploy_step",
+         {{"step", {{"step", "write_image"}, {"interface", "deploy"}, {"args", {{"image_info", image_info}}}}},
+          {"node", node},
+          {"ports", json::array()}}},
+        {"standby.prepare_image", {{"image_info", image_info}}},
+        {"clean.execute_clean_step", {{"step", {{"step", "erase_devices_metadata"}}}, {"node", node}}},
+        {"clean.execute_clean_step", {{"step", {{"step", "erase_devices"}}}, {"node", node}}},
+    };
+    for (const auto& [name, params] : commands) {
+        auto result = r.execute(name, params);
+        result->wait();
+        json j = result->to_json();
+        EXPECT_EQ(j["command_status"], "FAILED") << name;
+        EXPECT_EQ(j["command_error"]["type"], "ProtectedDeviceError") << name;
+        EXPECT_EQ(j["command_error"]["details"], kDiskWritesRefused) << name;
+    }
+    // The bootloader is refused earlier still: nothing was written.
+    auto result = r.execute("image.install_bootloader", {{"root_uuid", "x"}, {"target_boot_mode", "uefi"}});
+    result->wait();
+    EXPECT_NE(result->to_json()["command_error"]["details"].get<std::string>().find("no image was written"),
+              std::string::npos)
+        << result->to_json().dump();
+    auto uuids = r.execute("standby.get_partition_uuids", json::object())->to_json();
+    EXPECT_EQ(uuids["command_result"], json::object()) << uuids.dump();
+}
+
+TEST(AgentCommandRegistry, UnknownStepsFailWithIpaError) {
+    CommandRegistry r;
+    add_builtin_commands(r, {});
+    for (const char* name : {"deploy.execute_deploy_step", "clean.execute_clean_step"}) {
+        auto result = r.execute(name, {{"step", {{"step", "make_coffee"}, {"interface", "deploy"}}}});
+        result->wait();
+        json j = result->to_json();
+        EXPECT_EQ(j["command_status"], "FAILED") << name;
+        EXPECT_EQ(j["command_error"]["type"], "HardwareManagerMethodNotFound") << name;
+        EXPECT_EQ(j["command_error"]["message"], "No HardwareManager found to handle method");
+        EXPECT_EQ(j["command_error"]["details"], "Could not find method: make_coffee");
+    }
+}
+
+TEST(AgentCommandRegistry, AsyncCommandEndCallsTheHook) {
+    // main() makes the heartbeater beat at once from this hook (IPA's force_heartbeat).
+    CommandRegistry r;
+    add_builtin_commands(r, {});
+    std::promise<void> called;
+    auto future = called.get_future();
+    std::atomic<int> calls{0};
+    r.on_async_done([&] {
+        if (calls++ == 0) called.set_value();
+    });
+    r.execute("clean.get_clean_steps", json::object());  // sync: no hook
+    EXPECT_EQ(calls, 0);
+    Gate gate;
+    add_gated(r, gate);
+    auto running = r.execute("test.gated", json::object());
+    EXPECT_EQ(future.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout) << "called while RUNNING";
+    gate.open.set_value();
+    ASSERT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    EXPECT_EQ(status_of(running), "SUCCEEDED") << "the result is final before the heartbeat";
 }
 
 TEST(AgentCommandRegistry, PowerActionsRefusedOffARamdisk) {

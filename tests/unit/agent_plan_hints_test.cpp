@@ -116,3 +116,29 @@ TEST(AgentPlanHints, BadHintsAreRefusedWithPath) {
     EXPECT_EQ(msg(json::array()), "disks[0].hints: root device hints must be an object");
     EXPECT_EQ(msg({{"size", ">= 100"}, {"rotational", false}, {"model", "<in> SSD"}}), "");
 }
+
+TEST(AgentPlanHints, LoopDevicesOnlyDropsEveryRealDisk) {
+    // --loop-devices-only: no hint can reach a real disk, whatever it says.
+    auto devices = parse_lsblk(kLsblk, {.include_loop = true, .only_loop = true});
+    ASSERT_EQ(devices.size(), 1u);
+    EXPECT_EQ(devices[0].name, "/dev/loop0");
+    EXPECT_EQ(devices[0].type, "loop");
+    EXPECT_FALSE(select_device(devices, {{"name", "sdb"}}));
+    EXPECT_FALSE(select_device(devices, {{"serial", "S3Z2"}}));
+    // only_loop alone is enough.
+    EXPECT_EQ(parse_lsblk(kLsblk, {.only_loop = true}).size(), 1u);
+}
+
+TEST(AgentPlanHints, MountPointsOfTheWholeTreeAreRecorded) {
+    auto text = R"({"blockdevices": [
+      {"name": "sdb", "path": "/dev/sdb", "type": "disk", "size": 1, "mountpoint": null, "children": [
+        {"name": "sdb1", "type": "part", "mountpoint": "/data"},
+        {"name": "sdb2", "type": "part", "mountpoint": null, "children": [
+          {"name": "vg-swap", "type": "lvm", "mountpoints": ["[SWAP]", null]}]}]},
+      {"name": "sdc", "path": "/dev/sdc", "type": "disk", "size": 1, "mountpoints": [null]}]})";
+    auto devices = parse_lsblk(text);
+    ASSERT_EQ(devices.size(), 2u);
+    EXPECT_EQ(devices[0].mountpoints, (V{"/data", "[SWAP]"}));
+    EXPECT_EQ(devices[0].type, "disk");
+    EXPECT_TRUE(devices[1].mountpoints.empty());
+}

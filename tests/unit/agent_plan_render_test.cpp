@@ -1,10 +1,17 @@
 // Plan mode: the exact commands each action would run, in order.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "ramdisk-agent/plan/action.h"
+#include "ramdisk-agent/plan/block_devices.h"
+#include "ramdisk-agent/plan/execute.h"
 #include "ramdisk-agent/plan/input_driver.h"
 #include "ramdisk-agent/plan/plan_error.h"
 #include "ramdisk-agent/plan/render.h"
+#include "tests/support/conductor_process.h"
 
 using namespace ingot::agent::plan;
 using nlohmann::json;
@@ -60,7 +67,7 @@ TEST(AgentPlanRender, GptWithEspRootSwapAndConfigDrive) {
     EXPECT_EQ(actions().create("configdrive")->commands(plan),
               (std::vector<Command>{
                   {"genisoimage", "-o", "/run/ingot/configdrive.iso", "-ldots", "-allow-lowercase", "-allow-multidot",
-                   "-l", "-J", "-r", "-quiet", "-publisher", "ingot", "-V", "config-2", "/run/ingot/configdrive"},
+                   "-l", "-publisher", "ingot", "-quiet", "-J", "-r", "-V", "config-2", "/run/ingot/configdrive"},
                   {"dd", "if=/run/ingot/configdrive.iso", "of=/dev/loop7p4", "bs=1M", "conv=fsync"}}));
 }
 
@@ -143,21 +150,22 @@ TEST(AgentPlanRender, IronicPartitionImageRendersEveryAction) {
               "# image\n"
               "#   write http://img/root.img (raw, sha256 feed) to /dev/sda4\n"
               "# configdrive\n"
-              "#   decode the config drive into /w/configdrive.iso.gz\n"
-              "gunzip -f /w/configdrive.iso.gz\n"
+              "#   decode the config drive (base64, gzip) into /w/configdrive.iso\n"
               "dd if=/w/configdrive.iso of=/dev/sda3 bs=1M conv=fsync\n"
               "# bootloader\n"
-              "mkdir -p /w/root\n"
-              "mount /dev/sda4 /w/root\n"
-              "grub-install --target=i386-pc --boot-directory=/w/root/boot /dev/sda\n"
-              "mount --bind /dev /w/root/dev\n"
-              "mount --bind /proc /w/root/proc\n"
-              "mount --bind /sys /w/root/sys\n"
-              "chroot /w/root grub-mkconfig -o /boot/grub/grub.cfg\n"
-              "umount /w/root/sys\n"
-              "umount /w/root/proc\n"
-              "umount /w/root/dev\n"
-              "umount /w/root\n");
+              "#   mount the root filesystem under /w, unmounted afterwards\n"
+              "#   then grub.cfg: chroot MNT grub-mkconfig (binding /dev, /proc, /sys) when the image ships it, "
+              "else a minimal grub.cfg booting the newest /boot/vmlinuz-*\n"
+              "mount /dev/sda4 /w/bootloader.XXXXXX\n"
+              "grub-install --target=i386-pc --boot-directory=/w/bootloader.XXXXXX/boot /dev/sda\n"
+              "mount --bind /dev /w/bootloader.XXXXXX/dev\n"
+              "mount --bind /proc /w/bootloader.XXXXXX/proc\n"
+              "mount --bind /sys /w/bootloader.XXXXXX/sys\n"
+              "chroot /w/bootloader.XXXXXX /usr/sbin/grub-mkconfig -o /boot/grub/grub.cfg\n"
+              "umount /w/bootloader.XXXXXX/sys\n"
+              "umount /w/bootloader.XXXXXX/proc\n"
+              "umount /w/bootloader.XXXXXX/dev\n"
+              "umount /w/bootloader.XXXXXX\n");
 }
 
 TEST(AgentPlanRender, WholeDiskConfigDriveGoesAtTheEnd) {
@@ -170,7 +178,10 @@ TEST(AgentPlanRender, WholeDiskConfigDriveGoesAtTheEnd) {
     EXPECT_TRUE(partitioning(plan).empty());
     auto cmds = actions().create("configdrive")->commands(plan);
     ASSERT_EQ(cmds.size(), 6u);
-    EXPECT_EQ(cmds[2], (Command{"sgdisk", "-n", "0:-64M:0", "-c", "0:config-2", "/dev/sda"}));
+    EXPECT_EQ(cmds[1], (Command{"sgdisk", "-e", "/dev/sda"})) << "the image's backup GPT moves to the disk's end";
+    EXPECT_EQ(cmds[2], (Command{"sgdisk", "-n", "0:-64M:0", "-t", "0:8300", "-c", "0:config-2", "/dev/sda"}));
+    EXPECT_EQ(cmds[3], (Command{"partprobe", "/dev/sda"}));
+    EXPECT_EQ(cmds[5][0], "dd");
 }
 
 TEST(AgentPlanRender, RunStopsAtTheFirstFailure) {
@@ -198,4 +209,236 @@ TEST(AgentPlanRender, ShellQuoteIsForReadingOnly) {
     EXPECT_EQ(shell_quote("a b"), "'a b'");
     EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
     EXPECT_EQ(shell_quote(""), "''");
+}
+
+namespace {
+
+// A fake runner for the bootloader action: the first mount "mounts" an
+// image tree (made by `populate`) at its target, the last umount of that
+// target empties it again, blkid answers a UUID; every command is recorded.
+struct FakeMounts {
+    std::vector<Command> seen;
+    std::string root_mount;
+    std::string grub_cfg;  // what was in MNT/boot/grub/grub.cfg at unmount time
+    std::function<void(const std::string&)> populate;
+
+    CommandRunner runner() {
+        return [this](const Command& argv) {
+            seen.push_back(argv);
+            ingot::ProcessResult r;
+            r.exit_code = 0;
+            if (argv[0] == "mount" && argv[1] != "--bind" && root_mount.empty()) {
+                root_mount = argv.back();
+                populate(root_mount);
+            } else if (argv[0] == "umount" && argv.back() == root_mount) {
+                std::ifstream f(root_mount + "/boot/grub/grub.cfg");
+                std::stringstream text;
+                text << f.rdbuf();
+                grub_cfg = text.str();
+                for (const auto& e : std::filesystem::directory_iterator(root_mount)) std::filesystem::remove_all(e);
+            } else if (argv[0] == "blkid") {
+                r.out = "ROOT-FS-UUID\n";
+            }
+            return r;
+        };
+    }
+};
+
+DeployPlan ironic_partition_plan(const std::string& boot_mode, const std::string& work_dir) {
+    DeployPlan plan = input_drivers().create("ironic")->parse(json::parse(R"({
+      "image_info": {"urls": ["http://img/root.img"], "os_hash_algo": "sha256", "os_hash_value": "feed",
+                     "image_type": "partition", "root_mb": 1024, "deploy_boot_mode": ")" +
+                                                                          boot_mode + R"("}})"));
+    plan.disks[0].device = "/dev/sda";
+    plan.disks[0].size_mib = 4096;
+    plan.work_dir = work_dir;
+    prepare_plan(plan);
+    return plan;
+}
+
+}  // namespace
+
+TEST(AgentPlanRender, UefiGrubCommandsInPlanMode) {
+    DeployPlan plan = ironic_partition_plan("uefi", "/w");
+    std::string mnt = "/w/bootloader.XXXXXX";
+    auto cmds = actions().create("bootloader")->commands(plan);
+    ASSERT_GE(cmds.size(), 3u);
+    EXPECT_EQ(cmds[0], (Command{"mount", "/dev/sda2", mnt}));
+    EXPECT_EQ(cmds[1], (Command{"mount", "-t", "vfat", "/dev/sda1", mnt + "/boot/efi"}));
+    EXPECT_EQ(cmds[2], (Command{"grub-install", "--target=x86_64-efi", "--efi-directory=" + mnt + "/boot/efi",
+                                "--boot-directory=" + mnt + "/boot", "--removable", "--no-nvram"}));
+    EXPECT_EQ(cmds.back(), (Command{"umount", mnt}));
+    for (const auto& c : cmds) EXPECT_NE(c[0], "efibootmgr") << "the agent never writes firmware variables";
+}
+
+TEST(AgentPlanRender, UefiGrubRunsRemovableWithMinimalConfigWhenTheImageHasNoGrub) {
+    ingot::test::TempDir dir;
+    DeployPlan plan = ironic_partition_plan("uefi", dir.path());
+    FakeMounts fake;
+    fake.populate = [](const std::string& root) {
+        std::filesystem::create_directories(root + "/boot");
+        std::ofstream(root + "/boot/vmlinuz-6.1.0-9-amd64") << "k";
+        std::ofstream(root + "/boot/vmlinuz-6.1.0-10-amd64") << "k";  // newer (version order, not text order)
+        std::ofstream(root + "/boot/initrd.img-6.1.0-10-amd64") << "i";
+    };
+    actions().create("bootloader")->run(plan, fake.runner());
+
+    const std::string& mnt = fake.root_mount;
+    ASSERT_EQ(mnt.rfind(dir.path() + "/bootloader.", 0), 0u) << mnt;
+    std::vector<Command> want = {
+        {"mount", "/dev/sda2", mnt},
+        {"mount", "-t", "vfat", "/dev/sda1", mnt + "/boot/efi"},
+        {"grub-install", "--target=x86_64-efi", "--efi-directory=" + mnt + "/boot/efi",
+         "--boot-directory=" + mnt + "/boot", "--removable", "--no-nvram"},
+        {"blkid", "-c", "/dev/null", "-o", "value", "-s", "UUID", "/dev/sda2"},
+        {"umount", mnt + "/boot/efi"},
+        {"umount", mnt},
+    };
+    EXPECT_EQ(fake.seen, want);
+    EXPECT_EQ(fake.grub_cfg,
+              "# Written by ingot-agent: the image ships no grub-mkconfig.\n"
+              "set timeout=1\n"
+              "set default=0\n"
+              "search --no-floppy --fs-uuid --set=root ROOT-FS-UUID\n"
+              "menuentry 'Linux (vmlinuz-6.1.0-10-amd64)' {\n"
+              "    linux /boot/vmlinuz-6.1.0-10-amd64 root=UUID=ROOT-FS-UUID ro\n"
+              "    initrd /boot/initrd.img-6.1.0-10-amd64\n"
+              "}\n");
+    EXPECT_FALSE(std::filesystem::exists(mnt)) << "the mount point was left behind";
+}
+
+TEST(AgentPlanRender, BiosGrubRunsTheImagesGrubMkconfigInAChroot) {
+    ingot::test::TempDir dir;
+    DeployPlan plan = ironic_partition_plan("bios", dir.path());
+    FakeMounts fake;
+    fake.populate = [](const std::string& root) {
+        std::filesystem::create_directories(root + "/usr/sbin");
+        std::ofstream(root + "/usr/sbin/grub-mkconfig") << "#!/bin/sh\n";
+        std::filesystem::create_symlink("/usr/sbin", root + "/sbin");  // absolute: never followed
+    };
+    actions().create("bootloader")->run(plan, fake.runner());
+    const std::string& mnt = fake.root_mount;
+    std::vector<Command> want = {
+        {"mount", "/dev/sda1", mnt},  // msdos: no bios_grub partition, root is the first
+        {"grub-install", "--target=i386-pc", "--boot-directory=" + mnt + "/boot", "/dev/sda"},
+        {"mount", "--bind", "/dev", mnt + "/dev"},
+        {"mount", "--bind", "/proc", mnt + "/proc"},
+        {"mount", "--bind", "/sys", mnt + "/sys"},
+        {"chroot", mnt, "/usr/sbin/grub-mkconfig", "-o", "/boot/grub/grub.cfg"},
+        {"umount", mnt + "/sys"},
+        {"umount", mnt + "/proc"},
+        {"umount", mnt + "/dev"},
+        {"umount", mnt},
+    };
+    EXPECT_EQ(fake.seen, want);
+}
+
+TEST(AgentPlanRender, GrubFailureStillUnmounts) {
+    ingot::test::TempDir dir;
+    DeployPlan plan = ironic_partition_plan("bios", dir.path());
+    FakeMounts fake;
+    fake.populate = [](const std::string&) {};
+    CommandRunner inner = fake.runner();
+    CommandRunner failing = [&](const Command& argv) {
+        auto r = inner(argv);
+        if (argv[0] == "grub-install") {
+            r.exit_code = 1;
+            r.err = "grub-install: error: will not proceed with blocklists.";
+        }
+        return r;
+    };
+    try {
+        actions().create("bootloader")->run(plan, failing);
+        FAIL();
+    } catch (const ingot::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("will not proceed with blocklists"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(fake.seen.back(), (Command{"umount", fake.root_mount}));
+    EXPECT_FALSE(std::filesystem::exists(fake.root_mount));
+}
+
+TEST(AgentPlanRender, UefiGrubNeedsAnEsp) {
+    try {
+        native(json::parse(R"({
+          "disks": [{"partitions": [{"name": "root", "size": "remaining"}]}],
+          "filesystems": [{"device": "root", "type": "ext4", "mount_point": "/"}],
+          "bootloader": {"type": "grub", "boot_mode": "uefi", "root": "root"}})"),
+               {{"/dev/sda", 1024}});
+        FAIL();
+    } catch (const PlanError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "bootloader: UEFI needs the ESP: a vfat filesystem with mount_point /boot/efi");
+    }
+}
+
+TEST(AgentPlanRender, ConfigDriveThatIsNotGzipIsRefusedByValidate) {
+    DeployPlan plan = input_drivers().create("ironic")->parse(
+        {{"image_info", {{"urls", {"http://img/d.raw"}}}}, {"configdrive", "aGVsbG8gd29ybGQ="}});
+    plan.disks[0].device = "/dev/sda";
+    plan.disks[0].size_mib = 4096;
+    try {
+        prepare_plan(plan);
+        FAIL();
+    } catch (const PlanError& e) {
+        EXPECT_EQ(std::string(e.what()), "configdrive: is base64 but not a gzip-compressed image: not gzip data");
+    }
+}
+
+TEST(AgentPlanRender, PartedMachineOutputIsParsed) {
+    auto t = parse_parted_machine(
+        "BYT;\n/dev/loop0:134217728B:loopback:512:512:msdos:Loopback device:;\n"
+        "1:1048576B:53477375B:52428800B:::;\n2:67108864B:134217727B:67108864B:::;\n");
+    EXPECT_EQ(t.label, "msdos");
+    EXPECT_EQ(t.disk_bytes, 134217728u);
+    ASSERT_EQ(t.partitions.size(), 2u);
+    EXPECT_EQ(t.partitions[1].number, 2);
+    EXPECT_EQ(t.partitions[1].start, 67108864u);
+    EXPECT_EQ(t.partitions[1].end, 134217727u);
+}
+
+TEST(AgentPlanRender, ExecuteRefusesUnresolvedDisksAndUnknownSkips) {
+    DeployPlan plan = input_drivers().create("native")->parse(
+        json::parse(R"({"disks": [{"partitions": [{"name": "r", "size": "remaining"}]}]})"));
+    CommandRunner never = [](const Command& argv) -> ingot::ProcessResult {
+        ADD_FAILURE() << "ran " << argv[0];
+        return {};
+    };
+    try {
+        execute_plan(plan, {.runner = never});
+        FAIL();
+    } catch (const PlanError& e) {
+        EXPECT_EQ(std::string(e.what()), "disks[0]: \"disk0\" is not resolved to a device (resolve_disks)");
+    }
+    plan.disks[0].device = "/dev/loop9";
+    plan.disks[0].size_mib = 64;
+    try {
+        execute_plan(plan, {.runner = never, .skip = {"bootloadr"}});
+        FAIL();
+    } catch (const PlanError& e) {
+        EXPECT_EQ(e.path(), "skip");
+        EXPECT_NE(std::string(e.what()).find("\"bootloadr\" is not an action"), std::string::npos) << e.what();
+    }
+}
+
+TEST(AgentPlanRender, ExecuteRunsTheActionsInOrderAndCollectsUuids) {
+    auto plan = native(json::parse(R"({
+      "disks": [{"partitions": [{"name": "esp", "size": 64, "flags": ["esp"]}, {"name": "root", "size": "remaining"}]}],
+      "filesystems": [{"device": "esp", "type": "vfat", "mount_point": "/boot/efi"},
+                      {"device": "root", "type": "ext4", "mount_point": "/"}]})"),
+                       {{"/dev/loop9", 256}});
+    std::vector<Command> seen;
+    CommandRunner fake = [&](const Command& argv) {
+        seen.push_back(argv);
+        ingot::ProcessResult r;
+        r.exit_code = 0;
+        if (argv[0] == "blkid") r.out = argv[argv.size() - 2] + "-of-" + argv.back() + "\n";
+        return r;
+    };
+    ExecuteResult result = execute_plan(plan, {.runner = fake, .skip = {"configdrive"}});
+    EXPECT_EQ(result.actions_run, (std::vector<std::string>{"partitioning", "image", "bootloader"}));
+    EXPECT_EQ(seen.front(), (Command{"wipefs", "-a", "/dev/loop9"}));
+    EXPECT_EQ(result.root_uuid, "UUID-of-/dev/loop9p2");
+    EXPECT_EQ(result.efi_system_partition_uuid, "UUID-of-/dev/loop9p1");
+    EXPECT_EQ(result.partition_uuids.at("root"), "PARTUUID-of-/dev/loop9p2");
+    EXPECT_EQ(result.devices.at("esp"), "/dev/loop9p1");
 }

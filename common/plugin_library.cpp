@@ -1,0 +1,77 @@
+#include "common/plugin_library.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/log.h"
+#include "common/strings.h"
+
+namespace ingot {
+
+PluginLibrary open_plugin_library(const std::string& path, const PluginEntryPoints& entry) {
+    PluginLibrary result;
+    // RTLD_LOCAL: plugins do not see each other's symbols; they use Ingot's
+    // from the executable, which exports them.
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char* err = dlerror();
+        result.error = std::string("cannot load: ") + (err ? err : "unknown error");
+        return result;
+    }
+    using AbiFunction = int (*)(void);
+    auto abi = reinterpret_cast<AbiFunction>(dlsym(handle, entry.abi_symbol));
+    void* reg = dlsym(handle, entry.register_symbol);
+    if (!abi || !reg) {
+        result.error = std::string("missing entry point ") + (!abi ? entry.abi_symbol : entry.register_symbol) +
+                       " (build it with " + entry.macro + ")";
+        dlclose(handle);
+        return result;
+    }
+    int version = abi();
+    if (version != entry.abi_version) {
+        result.error = "built for plugin ABI " + std::to_string(version) + ", this " + entry.program +
+                       " has ABI " + std::to_string(entry.abi_version) + "; rebuild it against this Ingot's headers";
+        dlclose(handle);
+        return result;
+    }
+    result.register_function = reg;
+    return result;
+}
+
+std::vector<std::string> plugin_directories(const std::vector<std::string>& configured,
+                                            const std::string& default_relative_dir, const char* env_var) {
+    std::vector<std::string> dirs = configured;
+    if (dirs.empty()) {
+        // <prefix>/bin/<program> -> <prefix>/<default_relative_dir>
+        std::error_code ec;
+        auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+        if (!ec) dirs.push_back((exe.parent_path().parent_path() / default_relative_dir).string());
+    }
+    if (const char* env = std::getenv(env_var)) {
+        for (const auto& d : split(env, ':'))
+            if (!d.empty()) dirs.push_back(d);
+    }
+    return dirs;
+}
+
+std::vector<std::string> plugin_files(const std::vector<std::string>& dirs) {
+    std::vector<std::string> out;
+    for (const auto& dir : dirs) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(dir, ec)) {
+            log::debug("plugin.dir_missing", {{"dir", dir}});
+            continue;
+        }
+        std::vector<std::string> files;
+        for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+            if (entry.path().extension() == ".so") files.push_back(entry.path().string());
+        std::sort(files.begin(), files.end());
+        out.insert(out.end(), files.begin(), files.end());
+    }
+    return out;
+}
+
+}  // namespace ingot

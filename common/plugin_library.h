@@ -1,0 +1,40 @@
+// Opening plugin shared objects, for every Ingot program that takes plugins
+// (the conductor, the agent): which directories, which files, and the ABI
+// handshake. A program passes its own entry-point names and ABI version;
+// what a plugin registers is the program's business.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ingot {
+
+struct PluginEntryPoints {
+    const char* abi_symbol;       // int f(void): the ABI the plugin was built for
+    const char* register_symbol;  // the registration function
+    int abi_version;              // what this program accepts
+    const char* macro;            // how a plugin defines them, for the error message
+    const char* program;          // "conductor", "agent", for the error message
+};
+
+struct PluginLibrary {
+    void* register_function = nullptr;  // null when `error` says why
+    std::string error;
+};
+
+// dlopen()s `path` (RTLD_NOW | RTLD_LOCAL) and checks its ABI version. On
+// failure the library is closed again and `error` says why, in a sentence
+// that names the fix. A library that opened is never closed: its code may
+// be referenced by objects that live until exit.
+PluginLibrary open_plugin_library(const std::string& path, const PluginEntryPoints& entry);
+
+// `configured` (or, when empty, <prefix>/<default_relative_dir> next to the
+// running executable), then the directories in the environment variable
+// `env_var` (colon-separated).
+std::vector<std::string> plugin_directories(const std::vector<std::string>& configured,
+                                            const std::string& default_relative_dir, const char* env_var);
+
+// The *.so files of each existing directory, sorted within a directory.
+std::vector<std::string> plugin_files(const std::vector<std::string>& dirs);
+
+}  // namespace ingot

@@ -74,4 +74,19 @@ std::vector<std::string> plugin_files(const std::vector<std::string>& dirs) {
     return out;
 }
 
+std::vector<PluginLoadResult> load_plugin_files(const std::vector<std::string>& dirs,
+                                                const std::function<std::string(const std::string&)>& load_one,
+                                                const std::string& event_prefix) {
+    std::vector<PluginLoadResult> results;
+    for (const auto& file : plugin_files(dirs)) {
+        std::string error = load_one(file);
+        if (error.empty())
+            log::info(event_prefix + ".loaded", {{"file", file}});
+        else
+            log::error(event_prefix + ".skipped", {{"file", file}, {"reason", error}});
+        results.push_back({file, error.empty(), error});
+    }
+    return results;
+}
+
 }  // namespace ingot

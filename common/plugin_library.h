@@ -4,6 +4,7 @@
 // what a plugin registers is the program's business.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,5 +37,18 @@ std::vector<std::string> plugin_directories(const std::vector<std::string>& conf
 
 // The *.so files of each existing directory, sorted within a directory.
 std::vector<std::string> plugin_files(const std::vector<std::string>& dirs);
+
+struct PluginLoadResult {
+    std::string path;
+    bool loaded = false;
+    std::string error;  // why it was skipped
+};
+
+// Loads every plugin file of `dirs` with `load_one` (which returns an error
+// sentence, empty when the plugin registered), logging
+// `<event_prefix>.loaded` or `<event_prefix>.skipped` with the file.
+std::vector<PluginLoadResult> load_plugin_files(const std::vector<std::string>& dirs,
+                                                const std::function<std::string(const std::string&)>& load_one,
+                                                const std::string& event_prefix);
 
 }  // namespace ingot

@@ -1,22 +1,18 @@
 #include "conductor/plugin_loader.h"
 
-#include "common/log.h"
 #include "common/plugin_library.h"
 #include "interfaces/plugin.h"
 
 namespace ingot::conductor {
 namespace {
 
-PluginLoadResult load_one(interfaces::Registry& registry, const std::string& path) {
-    PluginLoadResult result{path, false, ""};
+// Returns why the plugin was skipped, or "" when it registered.
+std::string load_one(interfaces::Registry& registry, const std::string& path) {
     static const PluginEntryPoints entry{INGOT_PLUGIN_ABI_SYMBOL, INGOT_PLUGIN_REGISTER_SYMBOL,
                                          INGOT_PLUGIN_ABI_VERSION, "INGOT_PLUGIN(...) from interfaces/plugin.h",
                                          "conductor"};
     PluginLibrary library = open_plugin_library(path, entry);
-    if (!library.register_function) {
-        result.error = library.error;
-        return result;
-    }
+    if (!library.register_function) return library.error;
     auto reg = reinterpret_cast<ingot_plugin_register_fn>(library.register_function);
     // Register into a staging registry first so that a plugin that fails
     // half-way leaves nothing behind.
@@ -26,16 +22,13 @@ PluginLoadResult load_one(interfaces::Registry& registry, const std::string& pat
         reg(&staged);
         registry.merge(std::move(staged));
     } catch (const std::exception& e) {
-        result.error = std::string("failed to register: ") + e.what();
         // The library stays loaded: its code may still be referenced by
         // objects destroyed later (staged entries hold its factories).
-        return result;
+        return std::string("failed to register: ") + e.what();
     } catch (...) {
-        result.error = "failed to register: unknown exception";
-        return result;
+        return "failed to register: unknown exception";
     }
-    result.loaded = true;
-    return result;
+    return "";
 }
 
 }  // namespace
@@ -45,16 +38,8 @@ std::vector<std::string> plugin_directories(const std::vector<std::string>& conf
 }
 
 std::vector<PluginLoadResult> load_plugins(interfaces::Registry& registry, const std::vector<std::string>& dirs) {
-    std::vector<PluginLoadResult> results;
-    for (const auto& file : plugin_files(dirs)) {
-        auto r = load_one(registry, file);
-        if (r.loaded)
-            log::info("plugin.loaded", {{"file", file}});
-        else
-            log::error("plugin.skipped", {{"file", file}, {"reason", r.error}});
-        results.push_back(std::move(r));
-    }
-    return results;
+    return load_plugin_files(
+        dirs, [&registry](const std::string& path) { return load_one(registry, path); }, "plugin");
 }
 
 }  // namespace ingot::conductor

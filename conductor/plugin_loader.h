@@ -7,15 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "common/plugin_library.h"
 #include "interfaces/registry.h"
 
 namespace ingot::conductor {
-
-struct PluginLoadResult {
-    std::string path;
-    bool loaded = false;
-    std::string error;  // why it was skipped
-};
 
 std::vector<PluginLoadResult> load_plugins(interfaces::Registry& registry, const std::vector<std::string>& dirs);
 

@@ -1,6 +1,5 @@
 #include "ramdisk-agent/plan/plugin_loader.h"
 
-#include "common/log.h"
 #include "common/plugin_library.h"
 #include "ramdisk-agent/plan/plugin.h"
 
@@ -11,16 +10,13 @@
 namespace ingot::agent::plan {
 namespace {
 
-PluginLoadResult load_one(const std::string& path) {
-    PluginLoadResult result{path, false, ""};
+// Returns why the plugin was skipped, or "" when it registered.
+std::string load_one(const std::string& path) {
     static const PluginEntryPoints entry{INGOT_AGENT_PLUGIN_ABI_SYMBOL, INGOT_AGENT_PLUGIN_REGISTER_SYMBOL,
                                          INGOT_AGENT_PLUGIN_ABI_VERSION,
                                          "INGOT_AGENT_PLUGIN(...) from ramdisk-agent/plan/plugin.h", "agent"};
     PluginLibrary library = open_plugin_library(path, entry);
-    if (!library.register_function) {
-        result.error = library.error;
-        return result;
-    }
+    if (!library.register_function) return library.error;
     auto reg = reinterpret_cast<ingot_agent_plugin_register_fn>(library.register_function);
     // The plugin registers into copies; they replace the live registries
     // only when it finished, so a plugin failing half-way leaves nothing.
@@ -30,16 +26,13 @@ PluginLoadResult load_one(const std::string& path) {
     try {
         reg(&staged);
     } catch (const std::exception& e) {
-        result.error = std::string("failed to register: ") + e.what();
-        return result;
+        return std::string("failed to register: ") + e.what();
     } catch (...) {
-        result.error = "failed to register: unknown exception";
-        return result;
+        return "failed to register: unknown exception";
     }
     actions() = std::move(staged_actions);
     input_drivers() = std::move(staged_drivers);
-    result.loaded = true;
-    return result;
+    return "";
 }
 
 }  // namespace
@@ -49,16 +42,7 @@ std::vector<std::string> agent_plugin_directories(const std::vector<std::string>
 }
 
 std::vector<PluginLoadResult> load_agent_plugins(const std::vector<std::string>& dirs) {
-    std::vector<PluginLoadResult> results;
-    for (const auto& file : plugin_files(dirs)) {
-        auto r = load_one(file);
-        if (r.loaded)
-            log::info("agent.plugin_loaded", {{"file", file}});
-        else
-            log::error("agent.plugin_skipped", {{"file", file}, {"reason", r.error}});
-        results.push_back(std::move(r));
-    }
-    return results;
+    return load_plugin_files(dirs, load_one, "agent.plugin");
 }
 
 }  // namespace ingot::agent::plan

@@ -8,13 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace ingot::agent::plan {
+#include "common/plugin_library.h"
 
-struct PluginLoadResult {
-    std::string path;
-    bool loaded = false;
-    std::string error;  // why it was skipped
-};
+namespace ingot::agent::plan {
 
 std::vector<PluginLoadResult> load_agent_plugins(const std::vector<std::string>& dirs);
 

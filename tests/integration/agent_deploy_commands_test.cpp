@@ -75,15 +75,7 @@ protected:
         }
         // A whole-disk image: a GPT with one partition, pseudo-random data in it.
         image_ = dir_.path() + "/disk.raw";
-        {
-            std::ofstream out(image_, std::ios::binary);
-            std::mt19937_64 rng(7);
-            std::string block(4096, '\0');
-            for (std::uint64_t at = 0; at < kImageSize; at += block.size()) {
-                for (auto& ch : block) ch = static_cast<char>(rng());
-                out.write(block.data(), static_cast<std::streamsize>(block.size()));
-            }
-        }
+        test::write_test_image(image_, kImageSize, 7);
         auto r = test::run({"sgdisk", "-o", "-n", "1:0:0", "-t", "1:8300", "-c", "1:ingot-test", image_});
         ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
         sha256_ = test::run({"sha256sum", image_}).out.substr(0, 64);

@@ -38,13 +38,7 @@ constexpr std::uint64_t kImageBytes = 8ull << 20;
 // A whole-disk image with a GPT and one partition, the rest random bytes,
 // so that both the written data and the erased metadata can be seen.
 std::string make_image(const std::string& path) {
-    std::mt19937_64 rng(42);
-    std::string bytes(kImageBytes, '\0');
-    for (std::size_t i = 0; i < bytes.size(); i += 8) {
-        std::uint64_t v = rng();
-        std::memcpy(&bytes[i], &v, 8);
-    }
-    std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+    test::write_test_image(path, kImageBytes);
     auto r = test::run({"sgdisk", "-n", "1:2048:+4M", "-c", "1:e2e-root", path});
     if (r.exit_code != 0) throw std::runtime_error("sgdisk on the image file failed: " + r.err);
     r = test::run({"sha256sum", path});

@@ -5,7 +5,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 
 #include "common/process.h"
 #include "common/strings.h"
@@ -20,23 +19,9 @@ using ingot::test::ImageHttpServer;
 using ingot::test::LoopDevice;
 using ingot::test::read_bytes;
 using ingot::test::TempDir;
+using ingot::test::write_test_image;
 
 namespace {
-
-// Half pseudo-random (incompressible), half runs of one byte, so that the
-// compressed files are smaller but not trivial.
-void make_image(const std::string& path, uint64_t size) {
-    std::mt19937_64 rng(42);
-    std::ofstream out(path, std::ios::binary);
-    std::string block(4096, '\0');
-    for (uint64_t at = 0; at < size; at += block.size()) {
-        if ((at / block.size()) % 2 == 0)
-            for (auto& c : block) c = static_cast<char>(rng());
-        else
-            block.assign(block.size(), static_cast<char>(at / block.size()));
-        out.write(block.data(), static_cast<std::streamsize>(std::min<uint64_t>(block.size(), size - at)));
-    }
-}
 
 std::string sha256_of(const std::string& path) {
     auto r = ingot::run_process({"sha256sum", path});
@@ -47,7 +32,7 @@ class AgentImageWrite : public ::testing::Test {
 protected:
     void SetUp() override {
         image_ = dir_.path() + "/image.raw";
-        make_image(image_, kImageSize);
+        write_test_image(image_, kImageSize);
     }
     // A loop device of `size` bytes; skips the test when the kernel refuses.
     std::unique_ptr<LoopDevice> loop(uint64_t size) { return std::make_unique<LoopDevice>(size); }

@@ -49,20 +49,6 @@ std::string blkid(const std::string& dev, const std::string& tag, bool probe = f
     return trim(test::run(argv).out);
 }
 
-// Half pseudo-random, half runs of one byte (compressible, not trivially).
-void make_random_file(const std::string& path, uint64_t size, unsigned seed = 7) {
-    std::mt19937_64 rng(seed);
-    std::ofstream out(path, std::ios::binary);
-    std::string block(4096, '\0');
-    for (uint64_t at = 0; at < size; at += block.size()) {
-        if ((at / block.size()) % 2 == 0)
-            for (auto& c : block) c = static_cast<char>(rng());
-        else
-            block.assign(block.size(), static_cast<char>(at / block.size()));
-        out.write(block.data(), static_cast<std::streamsize>(std::min<uint64_t>(block.size(), size - at)));
-    }
-}
-
 bool all_zero(const std::string& data) {
     return data.find_first_not_of('\0') == std::string::npos;
 }
@@ -216,7 +202,7 @@ TEST_F(AgentPlanExecute, IronicWholeDiskRawImage) {
     ATTACH_OR_SKIP(loop, 64);
     // A disk image with an msdos label, so that it has an identifier.
     std::string image = files() + "/disk.raw";
-    make_random_file(image, 8 << 20);
+    test::write_test_image(image, 8 << 20);
     out_of({"parted", "-s", image, "mklabel", "msdos", "mkpart", "primary", "1MiB", "7MiB"});
     ImageHttpServer server(image);
     DeployPlan plan = ironic(whole_disk_payload(server.url(), sha256_of(image)), loop);
@@ -243,7 +229,7 @@ class AgentPlanExecuteCompressed : public AgentPlanExecute, public ::testing::Wi
 TEST_P(AgentPlanExecuteCompressed, NativeWholeDiskImageIsDecompressed) {
     ATTACH_OR_SKIP(loop, 64);
     std::string image = files() + "/disk.raw";
-    make_random_file(image, (5 << 20) + 4321);
+    test::write_test_image(image, (5 << 20) + 4321);
     auto argv = GetParam().argv;
     argv.push_back(image);
     out_of(argv);
@@ -264,7 +250,7 @@ INSTANTIATE_TEST_SUITE_P(AgentCodecs, AgentPlanExecuteCompressed,
 TEST_F(AgentPlanExecute, IronicWholeDiskQcow2) {
     ATTACH_OR_SKIP(loop, 64);
     std::string image = files() + "/disk.raw";
-    make_random_file(image, 6 << 20);
+    test::write_test_image(image, 6 << 20);
     std::string qcow = files() + "/disk.qcow2";
     out_of({"qemu-img", "convert", "-f", "raw", "-O", "qcow2", image, qcow});
     ImageHttpServer server(qcow);
@@ -397,7 +383,7 @@ TEST_P(AgentPlanExecuteWholeDiskConfigDrive, GoesAtTheEndOfTheDisk) {
     ATTACH_OR_SKIP(loop, 128);
     std::string label = GetParam();
     std::string image = files() + "/disk.raw";
-    make_random_file(image, 16 << 20);
+    test::write_test_image(image, 16 << 20);
     if (label == "gpt")
         out_of({"sgdisk", "-o", "-n", "1:0:+8M", "-c", "1:root", image});
     else
@@ -541,7 +527,7 @@ TEST_F(AgentPlanExecute, TarChecksumMismatchSaysBothDigests) {
 TEST_F(AgentPlanExecute, WholeDiskChecksumMismatchSaysBothDigests) {
     ATTACH_OR_SKIP(loop, 64);
     std::string image = files() + "/disk.raw";
-    make_random_file(image, 2 << 20);
+    test::write_test_image(image, 2 << 20);
     ImageHttpServer server(image);
     DeployPlan plan = ironic(whole_disk_payload(server.url(), std::string(64, 'c')), loop);
     try {
@@ -556,7 +542,7 @@ TEST_F(AgentPlanExecute, WholeDiskChecksumMismatchSaysBothDigests) {
 TEST_F(AgentPlanExecute, ImageLargerThanDiskIsRefusedBeforeWriting) {
     ATTACH_OR_SKIP(loop, 32);
     std::string image = files() + "/big.raw";
-    make_random_file(image, (32 << 20) + 512);
+    test::write_test_image(image, (32 << 20) + 512);
     ImageHttpServer server(image);
     DeployPlan plan = ironic(whole_disk_payload(server.url(), sha256_of(image)), loop);
     try {

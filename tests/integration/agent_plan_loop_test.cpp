@@ -148,7 +148,8 @@ TEST_F(AgentPlanLoop, GptWithEspRootSwapAndConfigDrive) {
     EXPECT_EQ(child(3)["label"], "config-2");
     // The ISO holds what cloud-init reads.
     auto iso = test::run({"isoinfo", "-R", "-f", "-i", partition_path(loop, 4)});
-    if (iso.exit_code == 0) EXPECT_NE(iso.out.find("/openstack/latest/meta_data.json"), std::string::npos) << iso.out;
+    ASSERT_EQ(iso.exit_code, 0) << iso.err;
+    EXPECT_NE(iso.out.find("/openstack/latest/meta_data.json"), std::string::npos) << iso.out;
 }
 
 TEST_F(AgentPlanLoop, Msdos) {

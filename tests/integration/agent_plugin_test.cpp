@@ -37,7 +37,7 @@ TEST(AgentPlugins, AddAnInputDriverAndAnActionAndSkipABrokenOne) {
     EXPECT_NE(r.out.find("echo echo-plugin disks=1"), std::string::npos) << r.out;
     EXPECT_LT(r.out.find("# bootloader"), r.out.find("# echo")) << r.out;
     // The broken plugin is named with its reason, and nothing of it stayed.
-    EXPECT_NE(r.err.find("agent.plugin_skipped file=" + kPluginDir + "/agent_throws_at_registration.so"),
+    EXPECT_NE(r.err.find("agent.plugin.skipped file=" + kPluginDir + "/agent_throws_at_registration.so"),
               std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find("failed to register: cannot read my configuration"), std::string::npos) << r.err;

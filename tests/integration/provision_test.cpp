@@ -251,7 +251,9 @@ TEST(Provision, NothingIsLostOnKill9DuringConcurrentDeploys) {
         const std::string state = n["provision_state"];
         EXPECT_TRUE(n["reservation"].is_null()) << n.dump();
         // Failure states keep their target (active), as Ironic's do.
-        if (state != "deploy failed") EXPECT_TRUE(n["target_provision_state"].is_null()) << n.dump();
+        if (state != "deploy failed") {
+            EXPECT_TRUE(n["target_provision_state"].is_null()) << n.dump();
+        }
         if (state == "active")
             ++active;
         else if (state == "deploy failed") {

@@ -4,7 +4,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
+#include <random>
+#include <stdexcept>
 #include <sstream>
 #include <vector>
 
@@ -56,6 +59,20 @@ std::string read_bytes(const std::string& path, std::uint64_t count, std::uint64
     in.read(data.data(), static_cast<std::streamsize>(count));
     data.resize(static_cast<size_t>(in.gcount()));
     return data;
+}
+
+void write_test_image(const std::string& path, std::uint64_t size, unsigned seed) {
+    std::mt19937_64 rng(seed);
+    std::ofstream out(path, std::ios::binary);
+    std::string block(4096, '\0');
+    for (std::uint64_t at = 0; at < size; at += block.size()) {
+        if ((at / block.size()) % 2 == 0)
+            for (auto& c : block) c = static_cast<char>(rng());
+        else
+            block.assign(block.size(), static_cast<char>(at / block.size()));
+        out.write(block.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(block.size(), size - at)));
+    }
+    if (!out) throw std::runtime_error("cannot write test image " + path);
 }
 
 }  // namespace ingot::test

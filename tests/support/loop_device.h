@@ -38,6 +38,11 @@ private:
 // Whether `tool` is an executable in PATH or the sbin directories.
 bool have_tool(const std::string& tool);
 
+// Writes a test image of `size` bytes: 4 KiB blocks alternately
+// pseudo-random (from `seed`) and runs of one byte, so that compressed
+// copies are smaller but not trivial.
+void write_test_image(const std::string& path, std::uint64_t size, unsigned seed = 42);
+
 // `count` bytes of `path` from `offset` (fewer at its end).
 std::string read_bytes(const std::string& path, std::uint64_t count, std::uint64_t offset = 0);
 

@@ -17,6 +17,11 @@ bool heartbeat_allowed(const std::string& state) {
     return state == st::kDeployWait || state == st::kCleanWait || state == st::kRescueWait || state == st::kInspectWait;
 }
 
+bool fast_track_state(const std::string& state) {
+    namespace st = states;
+    return state == st::kAvailable || state == st::kManageable || state == st::kEnroll;
+}
+
 namespace {
 
 // Moves the node on as its deploy interface decided, saving what the
@@ -59,7 +64,8 @@ void process_heartbeat(Context& ctx, int64_t node_id, const json& agent_info) {
     }
     const std::string uuid = node["uuid"].get<std::string>();
     const std::string state = provision_state_of(node);
-    if (!heartbeat_allowed(state)) {
+    const bool idle = ctx.config.get_bool("deploy", "fast_track") && fast_track_state(state);
+    if (!heartbeat_allowed(state) && !idle) {
         log::warning("agent.heartbeat_ignored", {{"node", uuid}, {"state", state}});
         release_node(ctx, node_id);
         return;
@@ -74,6 +80,11 @@ void process_heartbeat(Context& ctx, int64_t node_id, const json& agent_info) {
         internal["agent_version"] = agent_info["agent_version"];
     if (agent_info.contains("agent_verify_ca") && agent_info["agent_verify_ca"].is_string())
         internal["agent_verify_ca"] = agent_info["agent_verify_ca"];
+    if (idle) {
+        // Fast track: nothing to do but remember the agent is up.
+        release_node(ctx, node_id, {{"driver_internal_info", internal}});
+        return;
+    }
     interfaces::HeartbeatOutcome outcome;
     try {
         log::debug("agent.heartbeat", {{"node", uuid}, {"state", state}});

@@ -20,6 +20,10 @@ namespace ingot::conductor {
 // heartbeat_allowed_states); in others it is logged and dropped.
 bool heartbeat_allowed(const std::string& provision_state);
 
+// States where, with [deploy] fast_track, an idle agent may look its node up
+// and heartbeat: its URL and time are recorded for the next deploy or clean.
+bool fast_track_state(const std::string& provision_state);
+
 // Hands the heartbeat to a pool worker. `agent_info` holds callback_url,
 // agent_version, agent_verify_ca, agent_status(_message) — never the token.
 // Throws ServiceUnavailable (503) when no worker is free. When the node is

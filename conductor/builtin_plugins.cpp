@@ -116,9 +116,9 @@ void register_hardware_types(Registry& r) {
 }  // namespace
 
 void register_builtin_plugins(Registry& r, const power::PowerSettings& power_settings,
-                              const deploy::DeploySettings& deploy_settings) {
+                              const deploy::DeploySettings& deploy_settings, const boot::BootSettings& boot_settings) {
     register_generic(r);
-    boot::register_builtin(r);
+    boot::register_builtin(r, boot_settings);
     deploy::register_builtin(r, deploy_settings);
     power::register_builtin(r, power_settings);
     r.add<interfaces::ManagementInterface>(

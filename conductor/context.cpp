@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "boot/image_cache.h"
 #include "conductor/builtin_plugins.h"
 #include "interfaces/extension.h"
 
@@ -42,6 +43,37 @@ deploy::DeploySettings deploy_settings(const config::Config& c) {
     if (!c.get_string("deploy", "erase_devices_metadata_priority").empty())
         a.erase_devices_metadata_priority = static_cast<int>(c.get_int("deploy", "erase_devices_metadata_priority"));
     a.power_off_after_deploy_failure = c.get_bool("deploy", "power_off_after_deploy_failure");
+    a.fast_track = c.get_bool("deploy", "fast_track");
+    a.fast_track_timeout = std::chrono::seconds(c.get_int("deploy", "fast_track_timeout"));
+    return s;
+}
+
+std::string without_trailing_slash(std::string url) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
+boot::BootSettings boot_settings(const config::Config& c) {
+    boot::BootSettings s;
+    s.api_url = without_trailing_slash(c.get_string("conductor", "api_url"));
+    if (s.api_url.empty())
+        s.api_url = "http://" + c.get_string("api", "host_ip") + ":" + std::to_string(c.get_int("api", "port"));
+    s.default_deploy_kernel = c.get_string("conductor", "deploy_kernel");
+    s.default_deploy_ramdisk = c.get_string("conductor", "deploy_ramdisk");
+    s.http_root = c.get_string("deploy", "http_root");
+    s.http_url = without_trailing_slash(c.get_string("deploy", "http_url"));
+    if (s.http_url.empty()) s.http_url = s.api_url + "/boot";
+    s.tftp_root = c.get_string("pxe", "tftp_root");
+    s.kernel_append_params = c.get_string("pxe", "kernel_append_params");
+    s.pxe_bootfile = c.get_string("pxe", "pxe_bootfile_name");
+    s.uefi_pxe_bootfile = c.get_string("pxe", "uefi_pxe_bootfile_name");
+    s.ipxe_bootfile = c.get_string("pxe", "ipxe_bootfile_name");
+    s.uefi_ipxe_bootfile = c.get_string("pxe", "uefi_ipxe_bootfile_name");
+    s.dhcp_hostsdir = c.get_string("dnsmasq", "dhcp_hostsdir");
+    s.dhcp_optsdir = c.get_string("dnsmasq", "dhcp_optsdir");
+    s.image_cache = std::make_shared<boot::ImageCache>(c.get_string("pxe", "image_cache_dir"),
+                                                       static_cast<std::uint64_t>(c.get_int("pxe", "image_cache_size"))
+                                                           << 20);
     return s;
 }
 
@@ -63,7 +95,8 @@ std::unique_ptr<Context> make_context(config::Config cfg, bool migrate) {
     ctx->allow_deleting_available_nodes = c.get_bool("conductor", "allow_deleting_available_nodes");
 
     ctx->registry = std::make_unique<interfaces::Registry>();
-    register_builtin_plugins(*ctx->registry, power_settings(c), deploy_settings(c));
+    ctx->boot = boot_settings(c);
+    register_builtin_plugins(*ctx->registry, power_settings(c), deploy_settings(c), ctx->boot);
     ctx->plugins = load_plugins(*ctx->registry, plugin_directories(c.get_list("DEFAULT", "plugin_dirs")));
     ctx->drivers = std::make_unique<DriverComposition>(*ctx->registry, c);
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "boot/boot_settings.h"
 #include "common/config.h"
 #include "conductor/driver_composition.h"
 #include "conductor/event_bus.h"
@@ -35,6 +36,7 @@ struct Context {
     long long max_limit = 1000;
     std::string public_endpoint;  // empty: from the request
     bool allow_deleting_available_nodes = true;
+    boot::BootSettings boot;  // where boot files go; http_root is served at /boot/
 };
 
 // Builds the context from a validated configuration: registers built-ins,

@@ -177,10 +177,10 @@ std::vector<interfaces::PropertySpec> DriverComposition::properties(const std::s
     return out;
 }
 
-std::vector<InterfaceCheck> DriverComposition::validate(const nlohmann::json& node) const {
+std::vector<InterfaceCheck> DriverComposition::validate(const interfaces::Task& task) const {
     std::vector<InterfaceCheck> out;
+    const nlohmann::json& node = task.node();
     const std::string driver = node.at("driver").get<std::string>();
-    interfaces::Task task(node);
     for (const auto& kind : interfaces::interface_kinds()) {
         if (kind == "vendor") continue;  // Ironic does not validate vendor interfaces here
         InterfaceCheck check{kind, true, ""};

@@ -64,8 +64,11 @@ public:
 
     // driver_info keys of a hardware type's default interfaces.
     std::vector<interfaces::PropertySpec> properties(const std::string& type) const;
-    // What GET /v1/nodes/{id}/validate reports for a node.
-    std::vector<InterfaceCheck> validate(const nlohmann::json& node) const;
+    // What GET /v1/nodes/{id}/validate reports for a node. Interfaces that
+    // look at the node's ports or other interfaces (network boot, virtual
+    // media) need the task as the conductor builds it for work (make_task).
+    std::vector<InterfaceCheck> validate(const interfaces::Task& task) const;
+    std::vector<InterfaceCheck> validate(const nlohmann::json& node) const { return validate(interfaces::Task(node)); }
 
 private:
     std::string conductor_group_;

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "conductor/api/controllers.h"
 #include "conductor/api/dispatcher.h"
+#include "conductor/boot_file_server.h"
 #include "conductor/conductor_registration.h"
 #include "conductor/context.h"
 #include "conductor/options.h"
@@ -74,7 +75,13 @@ int main(int argc, char** argv) {
         opts.threads = static_cast<int>(ctx->config.get_int("api", "api_workers"));
         opts.max_request_bytes = static_cast<size_t>(ctx->config.get_int("api", "max_request_body_size"));
         opts.thread_name = "ingot-api";
-        http::Server server([&dispatcher](http::Request& r) { return dispatcher.handle(r); }, opts);
+        const std::string http_root = ctx->boot.http_root;
+        http::Server server(
+            [&dispatcher, &http_root](http::Request& r) {
+                return conductor::is_boot_file_path(r.path) ? conductor::serve_boot_file(r, http_root)
+                                                            : dispatcher.handle(r);
+            },
+            opts);
         server.start();
         log::info("conductor.started", {{"host", ctx->hostname},
                                         {"api", opts.host + ":" + std::to_string(server.port())},

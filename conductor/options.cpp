@@ -14,10 +14,12 @@ struct InterfaceDefaults {
 
 // Ingot's defaults make fake-hardware and ipmi usable out of the box.
 const InterfaceDefaults kInterfaceDefaults[] = {
-    {"bios", "fake,no-bios"},     {"boot", "fake,ipxe,pxe"},      {"console", "fake,no-console"},
-    {"deploy", "fake,direct"},    {"inspect", "fake,no-inspect"}, {"management", "fake,ipmitool,redfish"},
-    {"network", "flat,noop"},     {"power", "fake,ipmitool,redfish"},     {"raid", "fake,no-raid"},
-    {"rescue", "fake,no-rescue"}, {"storage", "fake,noop"},       {"vendor", "fake,ipmitool,no-vendor"},
+    {"bios", "fake,no-bios"},       {"boot", "fake,ipxe,pxe,redfish-virtual-media"},
+    {"console", "fake,no-console"}, {"deploy", "fake,direct"},
+    {"inspect", "fake,no-inspect"}, {"management", "fake,ipmitool,redfish"},
+    {"network", "flat,noop"},       {"power", "fake,ipmitool,redfish"},
+    {"raid", "fake,no-raid"},       {"rescue", "fake,no-rescue"},
+    {"storage", "fake,noop"},       {"vendor", "fake,ipmitool,no-vendor"},
 };
 
 std::vector<OptionSpec> build_options() {
@@ -263,6 +265,59 @@ std::vector<OptionSpec> build_options() {
         {"deploy", "power_off_after_deploy_failure", Type::boolean, "true",
          "Power the machine off when its deploy fails (false leaves the ramdisk\n"
          "running for debugging)."},
+        {"conductor", "api_url", Type::string, "",
+         "The API's URL as a booted ramdisk reaches it (ipa-api-url= on the\n"
+         "ramdisk's kernel command line). Empty: http://<[api] host_ip>:<[api] port>,\n"
+         "which only works when machines can reach that address."},
+        {"conductor", "deploy_kernel", Type::string, "",
+         "Deploy kernel (http://, https://, file:// URL or absolute path) for nodes\n"
+         "whose driver_info has no deploy_kernel. `make ramdisk` builds one:\n"
+         "build/ramdisk/ingot-agent.kernel."},
+        {"conductor", "deploy_ramdisk", Type::string, "",
+         "Agent ramdisk for nodes whose driver_info has no deploy_ramdisk\n"
+         "(build/ramdisk/ingot-agent.initramfs from `make ramdisk`)."},
+        {"deploy", "http_root", Type::string, "state/httpboot",
+         "Directory of the files machines fetch over HTTP (iPXE scripts, kernels,\n"
+         "ramdisks, boot ISOs). The conductor serves it at /boot/ of its API."},
+        {"deploy", "http_url", Type::string, "",
+         "URL machines fetch http_root from. Empty: <[conductor] api_url>/boot, the\n"
+         "conductor itself; set it when a web server (nginx) serves http_root."},
+        {"deploy", "fast_track", Type::boolean, "false",
+         "Keep the agent running between cleaning and deploy, and deploy without\n"
+         "rebooting a node whose agent heartbeated within fast_track_timeout."},
+        {"deploy", "fast_track_timeout", Type::integer, "300",
+         "Seconds since the last heartbeat for which a running agent is reused\n"
+         "(fast track).",
+         {},
+         0,
+         300},
+        {"pxe", "tftp_root", Type::string, "state/tftpboot",
+         "Directory served by the TFTP server (pxelinux configs, GRUB configs,\n"
+         "kernels and ramdisks of the pxe boot interface)."},
+        {"pxe", "image_cache_dir", Type::string, "state/master_images",
+         "Master copies of deploy kernels, ramdisks and boot ISOs, shared by the\n"
+         "nodes (hard-linked into the boot roots; keep it on their filesystem)."},
+        {"pxe", "image_cache_size", Type::integer, "20480",
+         "Size limit of the master image cache in MiB; unused images are removed,\n"
+         "least recently used first.",
+         {},
+         1,
+         10485760},
+        {"pxe", "kernel_append_params", Type::string, "nofb vga=normal console=tty0 console=ttyS0,115200n8",
+         "Kernel command-line arguments of every ramdisk (a node's driver_info\n"
+         "kernel_append_params replaces them)."},
+        {"pxe", "pxe_bootfile_name", Type::string, "pxelinux.0", "BIOS PXE firmware file given to DHCP clients."},
+        {"pxe", "uefi_pxe_bootfile_name", Type::string, "bootx64.efi",
+         "UEFI PXE firmware file (GRUB) given to DHCP clients."},
+        {"pxe", "ipxe_bootfile_name", Type::string, "undionly.kpxe",
+         "BIOS firmware file that chainloads iPXE (Debian package ipxe)."},
+        {"pxe", "uefi_ipxe_bootfile_name", Type::string, "snponly.efi",
+         "UEFI firmware file that chainloads iPXE (Debian package ipxe)."},
+        {"dnsmasq", "dhcp_hostsdir", Type::string, "",
+         "dnsmasq's dhcp-hostsdir: one file per booting MAC is written here.\n"
+         "Empty: Ingot writes no DHCP entries (DHCP is configured by hand)."},
+        {"dnsmasq", "dhcp_optsdir", Type::string, "",
+         "dnsmasq's dhcp-optsdir: one file per node with its boot file options."},
         {"redfish",
          "connection_attempts",
          Type::integer,

@@ -6,6 +6,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "conductor/node_reservation.h"
+#include "deploy/agent_client.h"
 #include "conductor/provision_transitions.h"
 #include "conductor/state_machine.h"
 #include "interfaces/boot.h"
@@ -195,7 +196,16 @@ void start_provision_action(Context& ctx, const db::Record& node, const Provisio
     }
     if (!request.deploy_steps.is_null() || request.rescue_password || starts_agent_operation(*to)) {
         json internal = node["driver_internal_info"];
-        if (starts_agent_operation(*to)) forget_agent(internal);
+        if (starts_agent_operation(*to)) {
+            // Fast track keeps a live agent (its URL and token) for the deploy.
+            const bool keep = ctx.config.get_bool("deploy", "fast_track") &&
+                              (*to == st::kDeploying || *to == st::kCleaning) &&
+                              deploy::agent_alive(node, std::chrono::seconds(ctx.config.get_int("deploy", "fast_track_timeout")));
+            if (keep)
+                deploy::forget_agent_progress(internal);
+            else
+                forget_agent(internal);
+        }
         if (!request.deploy_steps.is_null()) internal["user_deploy_steps"] = request.deploy_steps;
         if (request.rescue_password) internal["rescue_password"] = *request.rescue_password;
         changes["driver_internal_info"] = internal;

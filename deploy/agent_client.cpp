@@ -1,5 +1,7 @@
 #include "deploy/agent_client.h"
 
+#include "common/ids.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -221,6 +223,17 @@ void forget_agent_connection(json& internal) {
     for (const char* key : {"agent_url", "agent_secret_token", "agent_secret_token_pregenerated", "agent_verify_ca",
                             "agent_last_heartbeat", "agent_cached_deploy_steps", "agent_cached_clean_steps"})
         internal.erase(key);
+}
+
+bool agent_alive(const json& node, std::chrono::seconds timeout) {
+    if (node.value("power_state", json()) != json("power on")) return false;
+    const json internal = node.value("driver_internal_info", json::object());
+    if (!internal.is_object() || internal.value("agent_url", std::string()).empty()) return false;
+    const long long last = epoch_of_iso(internal.value("agent_last_heartbeat", std::string()));
+    const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    return last > 0 && now - last <= timeout.count();
 }
 
 void forget_agent_progress(json& internal) {

@@ -108,4 +108,9 @@ void forget_agent_connection(nlohmann::json& driver_internal_info);
 // step lists and indexes, the command being polled).
 void forget_agent_progress(nlohmann::json& driver_internal_info);
 
+// Ironic's is_fast_track: the node is powered on and its agent, reachable
+// at agent_url, heartbeated within `timeout`, so a deploy or clean may use
+// it without booting the ramdisk again.
+bool agent_alive(const nlohmann::json& node, std::chrono::seconds timeout);
+
 }  // namespace ingot::deploy

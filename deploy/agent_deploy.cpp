@@ -292,6 +292,24 @@ interfaces::DeployResult AgentDeploy::deploy(Task& task) {
     internal["deploy_steps"] = deploy_steps();
     internal["deploy_step_index"] = static_cast<int>(kStepDeploy);
     task.node()["deploy_step"] = deploy_steps()[kStepDeploy];
+    if (settings_.fast_track && agent_alive(task.node(), settings_.fast_track_timeout)) {
+        // Fast track: the agent that cleaned (or inspected) the node still
+        // runs; the deploy goes on at once, heartbeats drive the rest.
+        log::info("agent_deploy.fast_track", {{"node", task.node_uuid()}});
+        try {
+            AgentClient agent(task.node(), settings_.client);
+            auto first = continue_deploy(task, agent);
+            if (first.action == HeartbeatOutcome::Action::failed) throw Error(first.error);
+            return interfaces::DeployResult::wait_for_callback;
+        } catch (const AgentBusy& e) {
+            log::info("agent_deploy.agent_busy", {{"node", task.node_uuid()}, {"reason", e.what()}});
+            return interfaces::DeployResult::wait_for_callback;
+        } catch (const AgentConnectionFailed& e) {
+            // It died since its last heartbeat: boot it the usual way.
+            log::warning("agent_deploy.fast_track_unavailable", {{"node", task.node_uuid()}, {"reason", e.what()}});
+            forget_agent_connection(internal);
+        }
+    }
     boot_of(task).prepare_ramdisk(task, {});
     // Boots the ramdisk, which looks the node up and heartbeats.
     power(task, interfaces::kRebooting);
@@ -637,10 +655,11 @@ HeartbeatOutcome AgentDeploy::continue_cleaning(Task& task, AgentClient& agent) 
     }
 
     // Every step done: tear down cleaning (Ironic's tear_down_inband_cleaning).
-    power(task, interfaces::kPowerOff);
+    // With fast track the machine stays up with its agent, for the deploy.
+    if (!settings_.fast_track) power(task, interfaces::kPowerOff);
     boot_of(task).clean_up_ramdisk(task);
     forget_agent_progress(internal);
-    forget_agent_connection(internal);
+    if (!settings_.fast_track) forget_agent_connection(internal);
     task.node()["clean_step"] = json::object();
     log::info("agent_deploy.cleaned", {{"node", uuid}, {"manual", manual ? "true" : "false"}});
     return HeartbeatOutcome::done();

@@ -44,6 +44,10 @@ struct AgentDeploySettings {
     bool power_off_after_deploy_failure = true;
     // [agent] stream_raw_images, passed in image_info.
     bool stream_raw_images = true;
+    // [deploy] fast_track(_timeout): reuse a running agent instead of
+    // rebooting into the ramdisk; after cleaning, leave it running.
+    bool fast_track = false;
+    std::chrono::seconds fast_track_timeout{300};
 };
 
 class AgentDeploy : public interfaces::DeployInterface {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <compare>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -57,6 +58,9 @@ struct Response {
     int status = 200;
     std::string body;  // JSON text; empty for 202/204 without body
     std::vector<std::pair<std::string, std::string>> headers;
+    // When set, the body is this file, sent from disk by the server without
+    // reading it into memory (kernels and ramdisks for booting machines).
+    std::string file;
     // When set, the answer comes later: the server hands `deferred` a Reply
     // and returns its thread to other connections at once (slow work such
     // as a BMC call must never hold an HTTP thread).

@@ -92,6 +92,11 @@ public:
     static void send(Http::ResponseWriter& writer, const Response& resp) {
         for (const auto& [name, value] : resp.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
         auto code = static_cast<Http::Code>(resp.status);
+        if (!resp.file.empty()) {
+            Http::serveFile(writer, resp.file, Http::Mime::MediaType(Http::Mime::Type::Application,
+                                                                     Http::Mime::Subtype::OctetStream));
+            return;
+        }
         if (resp.body.empty()) {
             writer.send(code);
         } else {

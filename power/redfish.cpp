@@ -29,6 +29,24 @@ void wait_for_power(RedfishSystem& system, const Task& task, const std::string& 
                                "\"");
 }
 
+void check_media_device(const Task& task, const std::string& device) {
+    if (device != interfaces::kVirtualMediaCd && device != interfaces::kVirtualMediaFloppy)
+        throw interfaces::InvalidParameter("Node " + task.node_uuid() + ": unknown virtual media device \"" + device +
+                                           "\" (cd or floppy)");
+}
+
+// The client's errors name the BMC and its answer but not what we were
+// doing; the system's (no CD drive) name neither node nor BMC. Add what is
+// missing, without repeating the BMC. The URL is ours (http_url), never a
+// credential.
+[[noreturn]] void media_failed(const Task& task, const RedfishConnection& bmc, const std::string& what,
+                               const std::exception& e) {
+    const std::string cause = e.what();
+    const bool names_bmc = cause.find(bmc.address) != std::string::npos;
+    throw interfaces::BmcError("Cannot " + what + " of node " + task.node_uuid() +
+                               (names_bmc ? "" : " through Redfish BMC " + bmc.address) + ": " + cause);
+}
+
 }  // namespace
 
 std::vector<interfaces::PropertySpec> RedfishPower::properties() const {
@@ -90,6 +108,28 @@ interfaces::BootDevice RedfishManagement::get_boot_device(Task& task) {
 
 std::vector<std::string> RedfishManagement::get_supported_boot_devices(const Task&) const {
     return {interfaces::kBootPxe, interfaces::kBootDisk, interfaces::kBootCdrom, interfaces::kBootBios};
+}
+
+void RedfishManagement::insert_virtual_media(Task& task, const std::string& device, const std::string& url) {
+    check_media_device(task, device);
+    const RedfishConnection bmc = parse_redfish_driver_info(task);
+    try {
+        RedfishClient client(bmc, settings_, task.node_uuid());
+        RedfishSystem(client).insert_media(device, url);
+    } catch (const interfaces::BmcError& e) {
+        media_failed(task, bmc, "insert " + url + " into the virtual " + device, e);
+    }
+}
+
+void RedfishManagement::eject_virtual_media(Task& task, const std::string& device) {
+    check_media_device(task, device);
+    const RedfishConnection bmc = parse_redfish_driver_info(task);
+    try {
+        RedfishClient client(bmc, settings_, task.node_uuid());
+        RedfishSystem(client).eject_media(device);
+    } catch (const interfaces::BmcError& e) {
+        media_failed(task, bmc, "eject the virtual " + device, e);
+    }
 }
 
 }  // namespace ingot::power

@@ -3,6 +3,7 @@
 
 #include "interfaces/management.h"
 #include "interfaces/power.h"
+#include "interfaces/virtual_media.h"
 #include "power/redfish_client.h"
 
 namespace ingot::power {
@@ -21,7 +22,9 @@ private:
     RedfishSettings settings_;
 };
 
-class RedfishManagement : public interfaces::ManagementInterface {
+// Also attaches boot ISOs through the BMC's VirtualMedia, for the
+// redfish-virtual-media boot interface.
+class RedfishManagement : public interfaces::ManagementInterface, public interfaces::VirtualMediaCapable {
 public:
     explicit RedfishManagement(RedfishSettings settings) : settings_(std::move(settings)) {}
     std::vector<interfaces::PropertySpec> properties() const override;
@@ -29,6 +32,8 @@ public:
     void set_boot_device(interfaces::Task& task, const std::string& device, bool persistent) override;
     interfaces::BootDevice get_boot_device(interfaces::Task& task) override;
     std::vector<std::string> get_supported_boot_devices(const interfaces::Task& task) const override;
+    void insert_virtual_media(interfaces::Task& task, const std::string& device, const std::string& url) override;
+    void eject_virtual_media(interfaces::Task& task, const std::string& device) override;
 
 private:
     RedfishSettings settings_;

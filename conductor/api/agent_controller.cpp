@@ -110,7 +110,8 @@ Response lookup(Context& ctx, const Request& req) {
         }
     }
     const std::string state = node["provision_state"].is_string() ? node["provision_state"].get<std::string>() : "";
-    if (ctx.config.get_bool("api", "restrict_lookup") && !lookup_allowed(state)) {
+    const bool fast_track = ctx.config.get_bool("deploy", "fast_track") && conductor::fast_track_state(state);
+    if (ctx.config.get_bool("api", "restrict_lookup") && !lookup_allowed(state) && !fast_track) {
         log::warning("agent.lookup_refused", {{"node", node["uuid"].get<std::string>()}, {"state", state}});
         not_found();
     }

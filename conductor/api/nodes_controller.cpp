@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "conductor/api/common.h"
+#include "conductor/provision_transitions.h"
 #include "conductor/api/controllers.h"
 #include "conductor/api/node_fields.h"
 #include "conductor/api/node_input.h"
@@ -323,10 +324,13 @@ Response set_maintenance(Context& ctx, const Request& req, bool on) {
 }
 
 Response validate(Context& ctx, const Request& req) {
-    db::Session session(*ctx.database);
-    db::Record node = find_node(session, req, req.param("node"));
+    db::Record node;
+    {
+        db::Session session(*ctx.database);
+        node = find_node(session, req, req.param("node"));
+    }
     json out = json::object();
-    for (const auto& check : ctx.drivers->validate(node)) {
+    for (const auto& check : ctx.drivers->validate(conductor::make_task(ctx, node))) {
         json entry = {{"result", check.ok}};
         if (!check.ok) entry["reason"] = check.reason;
         out[check.kind] = entry;

@@ -89,10 +89,10 @@ class IpmiPowerCommandsTest(IpmiCliTestCase):
         args = self.bmc.driver_info_args()
         args[args.index("ipmi_password=%s" % self.bmc.password)] = "ipmi_password=not-the-one"
         self.run_json("node", "create", "--driver", "ipmi", "--name", "ipmi-cli-bad", *args)
-        started = time.monotonic()
         self.run_cli("node", "power", "on", "ipmi-cli-bad")
+        # That a bad password is not retried is a unit test's business
+        # (ipmitool_runner_test); a wall-clock bound here fails on a busy CI.
         node = self.wait_power("ipmi-cli-bad")
-        self.assertLess(time.monotonic() - started, 10.0)
         self.assertIsNone(node["power_state"])
         self.assertIn("IPMI power on failed for node %s at 127.0.0.1:%d" % (node["uuid"], self.bmc.port),
                       node["last_error"])

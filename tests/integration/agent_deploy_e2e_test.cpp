@@ -45,6 +45,12 @@ std::string make_image(const std::string& path) {
     return r.out.substr(0, 64);
 }
 
+size_t count(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+    return n;
+}
+
 // Polls the node until `done(node)` or `limit`; returns the last read.
 json wait_for(HttpClient& c, const std::string& uuid, const std::function<bool(const json&)>& done,
               std::chrono::seconds limit) {
@@ -87,6 +93,12 @@ void put_provision(HttpClient& c, const std::string& uuid, const std::string& ve
 
 class AgentDeployE2E : public ::testing::Test {
 protected:
+    // Heartbeats every 0.6-1.2 s; metadata-only erase, as most operators run it.
+    explicit AgentDeployE2E(const std::string& extra_config = "")
+        : conductor_("[api]\nramdisk_heartbeat_timeout = 2\n"
+                     "[deploy]\nerase_devices_priority = 0\n" +
+                     extra_config) {}
+
     void SetUp() override {
         for (const char* tool : {"losetup", "sgdisk", "wipefs", "sha256sum"}) {
             if (!test::have_tool(tool)) GTEST_SKIP() << tool << " is missing (scripts/install-deps --test installs it)";
@@ -110,28 +122,48 @@ protected:
     std::string image_path_;
     std::string image_sha256_;
     std::unique_ptr<test::ImageHttpServer> image_server_;
-    // Heartbeats every 0.6-1.2 s; metadata-only erase, as most operators run it.
-    test::ConductorProcess conductor_{
-        "[api]\nramdisk_heartbeat_timeout = 2\n"
-        "[deploy]\nerase_devices_priority = 0\n"};
+    test::ConductorProcess conductor_;
     HttpClient c_ = test::api_client(conductor_.url());
+
+    // Enroll: fake-hardware with the direct deploy interface, the loop
+    // device chosen by a root device hint, one port for the lookup; manage.
+    std::string enroll_and_manage() {
+        auto r = c_.request("POST", "/v1/nodes",
+                            json({{"driver", "fake-hardware"},
+                                  {"name", "e2e"},
+                                  {"deploy_interface", "direct"},
+                                  {"properties", {{"root_device", {{"name", disk_->device()}}}}}})
+                                .dump());
+        EXPECT_EQ(r.status, 201) << r.body;
+        const std::string uuid = json::parse(r.body).value("uuid", "");
+        r = c_.request("POST", "/v1/ports", json({{"address", kMac}, {"node_uuid", uuid}}).dump());
+        EXPECT_EQ(r.status, 201) << r.body;
+        json n = test::provision_action(c_, uuid, "manage");
+        EXPECT_EQ(n["provision_state"], "manageable") << n.dump();
+        return uuid;
+    }
+
+    void set_image(const std::string& uuid) {
+        auto r = c_.request(
+            "PATCH", "/v1/nodes/" + uuid,
+            json::array({{{"op", "add"}, {"path", "/instance_info/image_source"}, {"value", image_server_->url()}},
+                         {{"op", "add"}, {"path", "/instance_info/image_os_hash_algo"}, {"value", "sha256"}},
+                         {{"op", "add"}, {"path", "/instance_info/image_os_hash_value"}, {"value", image_sha256_}}})
+                .dump());
+        ASSERT_EQ(r.status, 200) << r.body;
+    }
+};
+
+class AgentFastTrack : public AgentDeployE2E {
+protected:
+    AgentFastTrack() : AgentDeployE2E("fast_track = true\n") {}
 };
 
 TEST_F(AgentDeployE2E, AvailableToActiveWritesTheImageAndUndeployErasesMetadata) {
-    // Enroll: fake-hardware with the direct deploy interface, the loop
-    // device chosen by a root device hint, one port for the lookup.
-    auto r = c_.request("POST", "/v1/nodes",
-                        json({{"driver", "fake-hardware"},
-                              {"name", "e2e"},
-                              {"deploy_interface", "direct"},
-                              {"properties", {{"root_device", {{"name", disk_->device()}}}}}})
-                            .dump());
-    ASSERT_EQ(r.status, 201) << r.body;
-    const std::string uuid = json::parse(r.body)["uuid"];
-    r = c_.request("POST", "/v1/ports", json({{"address", kMac}, {"node_uuid", uuid}}).dump());
-    ASSERT_EQ(r.status, 201) << r.body;
-    json n = test::provision_action(c_, uuid, "manage");
-    ASSERT_EQ(n["provision_state"], "manageable") << n.dump();
+    const std::string uuid = enroll_and_manage();
+    ASSERT_FALSE(HasFailure());
+    json n;
+    HttpResponse r;
 
     // provide -> automated cleaning through the agent -> available.
     put_provision(c_, uuid, "provide");
@@ -145,12 +177,7 @@ TEST_F(AgentDeployE2E, AvailableToActiveWritesTheImageAndUndeployErasesMetadata)
     }
 
     // deploy -> the agent writes the image -> active.
-    r = c_.request("PATCH", "/v1/nodes/" + uuid,
-                   json::array({{{"op", "add"}, {"path", "/instance_info/image_source"}, {"value", image_server_->url()}},
-                                {{"op", "add"}, {"path", "/instance_info/image_os_hash_algo"}, {"value", "sha256"}},
-                                {{"op", "add"}, {"path", "/instance_info/image_os_hash_value"}, {"value", image_sha256_}}})
-                       .dump());
-    ASSERT_EQ(r.status, 200) << r.body;
+    set_image(uuid);
     put_provision(c_, uuid, "active");
     std::string token;
     n = wait_for_state(c_, uuid, "wait call-back");
@@ -199,6 +226,46 @@ TEST_F(AgentDeployE2E, AvailableToActiveWritesTheImageAndUndeployErasesMetadata)
     auto history = json::parse(c_.request("GET", "/v1/nodes/" + uuid + "/history").body)["history"];
     EXPECT_GE(history.size(), 6u);
     EXPECT_EQ(conductor_.log().find(token), std::string::npos) << "the token reached the conductor's log";
+}
+
+}  // namespace
+
+namespace {
+
+// Fast track: the agent that cleaned the node stays up (no power off), keeps
+// heartbeating while the node is available, and the deploy uses it at once:
+// no reboot, no second lookup, the same agent process writes the image.
+TEST_F(AgentFastTrack, TheAgentThatCleanedDeploysWithoutAReboot) {
+    const std::string uuid = enroll_and_manage();
+    ASSERT_FALSE(HasFailure());
+    put_provision(c_, uuid, "provide");
+    auto agent = boot_ramdisk();
+    json n = wait_for_state(c_, uuid, "available");
+    ASSERT_EQ(n["provision_state"], "available") << n.dump() << "\nagent log:\n" << agent->log();
+    EXPECT_EQ(n["power_state"], "power on") << "fast track leaves the machine running";
+    // Heartbeats in available are recorded, not refused.
+    const std::string first_beat = n["driver_internal_info"].value("agent_last_heartbeat", "");
+    ASSERT_FALSE(first_beat.empty()) << n.dump();
+    n = wait_for(
+        c_, uuid, [&](const json& node) { return node["driver_internal_info"].value("agent_last_heartbeat", "") != first_beat; },
+        std::chrono::seconds(10));
+    EXPECT_NE(n["driver_internal_info"].value("agent_last_heartbeat", ""), first_beat) << "no heartbeat while available";
+
+    set_image(uuid);
+    const size_t reboots_before = count(conductor_.log(), "agent_deploy.power node=" + uuid + " state=rebooting");
+    put_provision(c_, uuid, "active");
+    n = wait_for(
+        c_, uuid,
+        [](const json& node) {
+            return node["provision_state"] != "wait call-back" && node["provision_state"] != "deploying";
+        },
+        std::chrono::seconds(90));
+    ASSERT_EQ(n["provision_state"], "active") << n.dump() << "\nagent log:\n" << agent->log();
+    EXPECT_NE(conductor_.log().find("agent_deploy.fast_track"), std::string::npos) << conductor_.log();
+    EXPECT_EQ(count(conductor_.log(), "agent_deploy.power node=" + uuid + " state=rebooting"), reboots_before) << "the deploy rebooted the node";
+    EXPECT_EQ(count(agent->log(), "agent.lookup_done"), 1u) << agent->log();
+    EXPECT_EQ(test::read_bytes(disk_->device(), kImageBytes), test::read_bytes(image_path_, kImageBytes))
+        << "the device does not hold the image";
 }
 
 }  // namespace

@@ -167,9 +167,9 @@ TEST_F(ApiTest, BadInputIsRefusedWithIronicErrors) {
         {R"({"driver":"fake-hardware","name":"bad name"})", 400, "invalid name"},
         {R"({"driver":"fake-hardware","uuid":"not-a-uuid"})", 400, "Expected a UUID"},
         {R"({"driver":"fake-hardware","driver_info":"str"})", 400, "is not of type 'object'"},
-        {R"({"driver":"fake-hardware","boot_interface":"redfish-virtual-media"})", 400,
-         "Could not find the following interface in the 'ingot.boot' entrypoint: redfish-virtual-media. Valid "
-         "interfaces are ['fake', 'ipxe', 'pxe']."},
+        {R"({"driver":"fake-hardware","boot_interface":"irmc-virtual-media"})", 400,
+         "Could not find the following interface in the 'ingot.boot' entrypoint: irmc-virtual-media. Valid "
+         "interfaces are ['fake', 'ipxe', 'pxe', 'redfish-virtual-media']."},
         {R"({"driver":"fake-hardware","power_interface":"ipmitool"})", 400,
          "power interface implementation 'ipmitool' is not supported by hardware type fake-hardware."},
         {R"({"driver":"fake-hardware","provision_state":"active"})", 400, "Additional properties"},

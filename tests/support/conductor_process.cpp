@@ -65,10 +65,18 @@ bool port_open(int port) {
     close(fd);
     return ok;
 }
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+}
 }  // namespace
 
-ConductorProcess::ConductorProcess(const std::string& extra_config) {
+ConductorProcess::ConductorProcess(const std::string& extra_config_template) {
     port_ = free_port();
+    std::string extra_config = extra_config_template;
+    replace_all(extra_config, "{port}", std::to_string(port_));
+    replace_all(extra_config, "{state_dir}", dir_.path());
     std::string conf = dir_.path() + "/ingot.conf";
     {
         std::ofstream f(conf);

@@ -37,7 +37,11 @@ private:
 
 class ConductorProcess {
 public:
-    // `extra_config` is appended to the generated configuration file.
+    // `extra_config` is appended to the generated configuration file, with
+    // every `{port}` replaced by the API port the conductor is given and
+    // every `{state_dir}` by its temporary state directory (known only
+    // here), e.g. "[conductor]\napi_url = http://10.0.2.2:{port}\n" for a
+    // QEMU guest behind slirp, "[deploy]\nhttp_root = {state_dir}/httpboot\n".
     explicit ConductorProcess(const std::string& extra_config = "");
     ~ConductorProcess();
 

@@ -1,0 +1,191 @@
+#include "boot/redfish_virtual_media.h"
+
+#include <filesystem>
+
+#include "boot/boot_files.h"
+#include "boot/image_cache.h"
+#include "boot/image_fetch.h"
+#include "common/log.h"
+#include "interfaces/management.h"
+#include "interfaces/virtual_media.h"
+
+namespace ingot::boot {
+namespace {
+
+namespace fs = std::filesystem;
+using interfaces::Task;
+using interfaces::VirtualMediaCapable;
+
+std::string string_at(const nlohmann::json& object, const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string management_name(const Task& task) {
+    const std::string name = string_at(task.node(), "management_interface");
+    return name.empty() ? "(none)" : name;
+}
+
+// The node's management interface as a virtual media attacher; null when
+// it is absent or cannot attach media.
+VirtualMediaCapable* media_of(const Task& task) {
+    return dynamic_cast<VirtualMediaCapable*>(task.driver().management);
+}
+
+VirtualMediaCapable& require_media(const Task& task) {
+    if (!task.driver().management)
+        throw interfaces::InvalidParameter("Node " + task.node_uuid() +
+                                           " has no management interface: redfish-virtual-media attaches its boot "
+                                           "ISO through the BMC (use management_interface redfish).");
+    auto* media = media_of(task);
+    if (!media)
+        throw interfaces::InvalidParameter("Node " + task.node_uuid() + ": management interface " +
+                                           management_name(task) +
+                                           " cannot attach virtual media, which redfish-virtual-media needs "
+                                           "(use management_interface redfish).");
+    return *media;
+}
+
+// A local image that is not there fails validation, not a deploy later.
+void check_local(const Task& task, const std::string& what, const std::string& href) {
+    const std::string path = local_path_of(href);
+    if (!path.empty() && !fs::is_regular_file(path))
+        throw interfaces::InvalidParameter("Node " + task.node_uuid() + ": the " + what + " " + href +
+                                           " is not a file on the conductor host.");
+}
+
+}  // namespace
+
+RedfishVirtualMediaBoot::RedfishVirtualMediaBoot(BootSettings settings, BootIsoOptions iso_options)
+    : settings_(std::move(settings)), builder_(settings_.image_cache, std::move(iso_options)) {}
+
+std::vector<interfaces::PropertySpec> RedfishVirtualMediaBoot::properties() const {
+    const bool defaults = !settings_.default_deploy_kernel.empty() && !settings_.default_deploy_ramdisk.empty();
+    return {
+        {"deploy_kernel",
+         "URL (http://, https://, file://) or path of the deployment kernel put in the boot ISO. Required unless "
+         "the conductor sets [conductor] deploy_kernel or redfish_deploy_iso is set.",
+         !defaults},
+        {"deploy_ramdisk",
+         "URL (http://, https://, file://) or path of the agent ramdisk put in the boot ISO. Required unless the "
+         "conductor sets [conductor] deploy_ramdisk or redfish_deploy_iso is set.",
+         !defaults},
+        {"kernel_append_params",
+         "Kernel command-line arguments for this node's ramdisk, instead of [pxe] kernel_append_params. Optional.",
+         false},
+        {"redfish_deploy_iso",
+         "URL (http://, https://, file://) or path of a bootable agent ISO to attach instead of building one from "
+         "deploy_kernel and deploy_ramdisk; it must carry its own kernel command line (ipa-api-url=...). "
+         "Optional.",
+         false},
+    };
+}
+
+void RedfishVirtualMediaBoot::validate(const Task& task) const {
+    if (const std::string iso = string_at(task.driver_info(), "redfish_deploy_iso"); !iso.empty()) {
+        check_local(task, "redfish_deploy_iso", iso);
+    } else {
+        const auto images = deploy_images(task, settings_);
+        check_local(task, "deploy kernel", images.kernel);
+        check_local(task, "deploy ramdisk", images.ramdisk);
+    }
+    // Only a task with its driver composed can say what its management
+    // interface is (the API's node validation builds the task without it).
+    const auto& d = task.driver();
+    if (d.boot || d.power || d.management) require_media(task);
+}
+
+std::string RedfishVirtualMediaBoot::node_iso_path(const std::string& node_uuid) const {
+    return settings_.http_root + "/redfish/" + node_uuid + ".iso";
+}
+
+std::string RedfishVirtualMediaBoot::node_iso_url(const std::string& node_uuid) const {
+    return settings_.http_url + "/redfish/" + node_uuid + ".iso";
+}
+
+void RedfishVirtualMediaBoot::stage_iso(Task& task, const std::map<std::string, std::string>& kernel_params) {
+    const std::string uuid = task.node_uuid();
+    const std::string dest = node_iso_path(uuid);
+    if (!settings_.image_cache) throw Error("Virtual media boot needs the conductor's image cache");
+    if (const std::string prebuilt = string_at(task.driver_info(), "redfish_deploy_iso"); !prebuilt.empty()) {
+        settings_.image_cache->stage(prebuilt, dest);
+        log::info("boot.iso_staged", {{"node", uuid}, {"source", "redfish_deploy_iso"}});
+        return;
+    }
+    const auto images = deploy_images(task, settings_);
+    std::string mac;  // BOOTIF names the NIC the agent uses, when the node has a port
+    try {
+        mac = boot_macs(task).front();
+    } catch (const interfaces::InvalidParameter&) {
+    }
+    // As Ironic: the agent learns it was booted from virtual media.
+    auto extra = kernel_params;
+    extra.emplace("boot_method", "vmedia");
+    const std::string params = ramdisk_kernel_params(task, settings_, mac, extra);
+    for (int attempt = 1;; ++attempt) {
+        BootIso iso;
+        try {
+            iso = builder_.get(images.kernel, images.ramdisk, params, uuid);
+        } catch (const ImageFetchError& e) {
+            throw ImageFetchError("Cannot build the agent ISO of node " + uuid + ": " + e.what());
+        }
+        try {
+            hard_link_file(iso.path, dest);
+            log::info("boot.iso_staged", {{"node", uuid}, {"source", iso.built ? "built" : "cached"}});
+            break;
+        } catch (const fs::filesystem_error&) {
+            // Evicted between the lookup and the link (another node's
+            // staging filled the cache): look it up, or build it, again.
+            if (attempt == 2) throw;
+        }
+    }
+    settings_.image_cache->evict();
+}
+
+void RedfishVirtualMediaBoot::remove_media(Task& task) {
+    if (auto* media = media_of(task)) {
+        try {
+            media->eject_virtual_media(task, interfaces::kVirtualMediaCd);
+        } catch (const std::exception& e) {
+            // The ISO file goes anyway: a machine that boots it again finds
+            // nothing to fetch (depending on the BMC) rather than a stale agent.
+            log::error("boot.virtual_media_eject_failed", {{"node", task.node_uuid()}, {"error", e.what()}});
+        }
+    }
+    remove_path(node_iso_path(task.node_uuid()));
+}
+
+void RedfishVirtualMediaBoot::prepare_ramdisk(Task& task, const std::map<std::string, std::string>& kernel_params) {
+    VirtualMediaCapable& media = require_media(task);
+    const std::string uuid = task.node_uuid();
+    // A CD left from before (another ISO, an operator's) must not be what
+    // the machine boots; the BMC refuses to insert into a full drive anyway.
+    media.eject_virtual_media(task, interfaces::kVirtualMediaCd);
+    try {
+        stage_iso(task, kernel_params);
+        media.insert_virtual_media(task, interfaces::kVirtualMediaCd, node_iso_url(uuid));
+        task.driver().management->set_boot_device(task, interfaces::kBootCdrom, /*persistent=*/false);
+    } catch (...) {
+        // Half-prepared is worse than not prepared: the node would boot an
+        // ISO nobody cleans up.
+        remove_media(task);
+        throw;
+    }
+    log::info("boot.ramdisk_prepared", {{"node", uuid}, {"virtual_media", node_iso_url(uuid)}});
+}
+
+void RedfishVirtualMediaBoot::clean_up_ramdisk(Task& task) {
+    remove_media(task);
+}
+
+void RedfishVirtualMediaBoot::prepare_instance(Task& task) {
+    remove_media(task);
+    if (auto* management = task.driver().management)
+        management->set_boot_device(task, interfaces::kBootDisk, /*persistent=*/true);
+}
+
+void RedfishVirtualMediaBoot::clean_up_instance(Task& task) {
+    remove_media(task);
+}
+
+}  // namespace ingot::boot

@@ -1,0 +1,51 @@
+// `redfish-virtual-media` (Ironic's name): the machine boots the agent from
+// an ISO its BMC attaches as a virtual CD, so no DHCP, PXE or TFTP is
+// involved. The ISO (boot_iso.h) holds the deploy kernel and ramdisk and
+// the kernel command line; driver_info redfish_deploy_iso names a prebuilt
+// one instead. It is served from HTTP_ROOT/redfish/<node uuid>.iso (a hard
+// link to the master in the image cache, one name per node so that clean-up
+// removes exactly it) and reaches the BMC as <http_url>/redfish/<uuid>.iso.
+//
+//   prepare_ramdisk   eject the CD, stage the ISO, insert it, boot device
+//                     cdrom (once); on failure nothing stays attached
+//   clean_up_ramdisk  eject (a failure is logged), remove the node's ISO
+//   prepare_instance  clean up the ramdisk, boot device disk (persistent)
+//   clean_up_instance eject, remove the node's ISO
+//
+// The node's management interface attaches the media: it must implement
+// interfaces::VirtualMediaCapable (redfish does).
+#pragma once
+
+#include "boot/boot_iso.h"
+#include "boot/boot_settings.h"
+#include "interfaces/boot.h"
+
+namespace ingot::interfaces {
+class VirtualMediaCapable;
+}
+
+namespace ingot::boot {
+
+class RedfishVirtualMediaBoot : public interfaces::BootInterface {
+public:
+    explicit RedfishVirtualMediaBoot(BootSettings settings, BootIsoOptions iso_options = {});
+    std::vector<interfaces::PropertySpec> properties() const override;
+    void validate(const interfaces::Task& task) const override;
+    void prepare_ramdisk(interfaces::Task& task, const std::map<std::string, std::string>& kernel_params) override;
+    void clean_up_ramdisk(interfaces::Task& task) override;
+    void prepare_instance(interfaces::Task& task) override;
+    void clean_up_instance(interfaces::Task& task) override;
+
+    // HTTP_ROOT/redfish/<uuid>.iso and the URL the BMC fetches it from.
+    std::string node_iso_path(const std::string& node_uuid) const;
+    std::string node_iso_url(const std::string& node_uuid) const;
+
+private:
+    void stage_iso(interfaces::Task& task, const std::map<std::string, std::string>& kernel_params);
+    void remove_media(interfaces::Task& task);
+
+    const BootSettings settings_;
+    BootIsoBuilder builder_;
+};
+
+}  // namespace ingot::boot

@@ -1,0 +1,420 @@
+// Issue 7 end to end, on a real (virtual) machine: a QEMU machine (TCG)
+// whose power and boot device are a real IPMI BMC's (OpenIPMI's ipmi_sim,
+// driven by the conductor's ipmitool) network-boots with iPXE (slirp's DHCP
+// names the conductor's http://10.0.2.2:PORT/boot/boot.ipxe) into Ingot's
+// agent ramdisk. The agent looks the node up at the conductor, which deploys
+// a partition image with a config drive; the node reaches `active` through
+// the REST API and the conductor boots the instance from the disk. Then,
+// with the machine off, the test reads the disk file itself: the partition
+// table, the image's files on the root partition, grub in the MBR, and the
+// config-2 partition with the node's UUID; and boots it once more from the
+// disk through the API to see the instance come up on the serial console.
+//
+// Needs `make ramdisk` (ingot-agent.kernel and .initramfs in
+// INGOT_RAMDISK_DIR) and the instance image (tests/e2e/build-instance-image):
+// the test fails, saying so, when they are missing. It skips only when QEMU
+// or ipmi_sim is not installed.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <regex>
+#include <thread>
+
+#include "common/http_client.h"
+#include "tests/e2e/config_drive.h"
+#include "tests/e2e/deploy_timeline.h"
+#include "tests/e2e/disk_image_file.h"
+#include "tests/integration/agent_image_http_server.h"
+#include "tests/support/conductor_process.h"
+#include "tests/support/ipmi_sim.h"
+#include "tests/support/loop_device.h"
+#include "tests/support/node_api.h"
+#include "tests/support/qemu_vm.h"
+
+using namespace ingot;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kMac = "52:54:00:e2:e7:01";
+constexpr std::uint64_t kDiskBytes = 2ull << 30;  // sparse: 64 MiB config-2 + 1 GiB root fit
+constexpr std::uint64_t kMiB = 1ull << 20;
+
+// Lines the timeline watches for on the serial console: the BMC script's
+// power marks, iPXE, the ramdisk's init, and the instance's /init.
+const std::vector<std::string> kConsoleMarkers = {
+    // iPXE wraps its lines at 80 columns: short markers.
+    "power on, network first",
+    "power on, disk first",
+    "] power off",
+    "iPXE initialising devices",
+    "boot.ipxe :",
+    "/deploy_kernel",
+    "/deploy_ramdisk",
+    "Linux version",
+    "ingot-ramdisk: network up",
+    "ingot-ramdisk: starting ingot-agent",
+    "INGOT-INSTANCE-UP",
+    "INGOT-CONFIGDRIVE-UUID"};
+
+// The firmware the machine boots with, and what the agent's partition
+// layout for it is (ironic-lib's): BIOS gets an msdos label and grub's boot
+// code in the MBR; UEFI a GPT with a 200 MiB ESP holding grub as the
+// removable-media loader (OVMF here keeps no boot entries between runs).
+struct BootMode {
+    const char* name;  // the node's boot_mode capability
+    bool uefi;
+    const char* label;
+};
+
+void PrintTo(const BootMode& mode, std::ostream* os) {
+    *os << mode.name;
+}
+
+std::string ramdisk_dir() {
+    const char* env = std::getenv("INGOT_RAMDISK_DIR");
+    return env && *env ? env : INGOT_RAMDISK_DIR;
+}
+
+// The conductor as the issue's operator configures it: ipmi hardware, the
+// ipxe boot interface, the agent deploy, the ramdisk `make ramdisk` built,
+// and an API URL the guest reaches through slirp. Power sync is off so that
+// only the deploy and the test power the machine (the instance powers
+// itself off after printing its markers; a sync would power it back on).
+// IPMI commands may follow each other at once: ipmi_sim is no fragile BMC.
+// A ramdisk that never calls back fails the deploy within the test's wait
+// (the test's waits add up to less than ctest's 900 s).
+std::string conductor_config(const std::string& ramdisk) {
+    return "[DEFAULT]\n"
+           "enabled_hardware_types = ipmi\n"
+           "enabled_boot_interfaces = ipxe,pxe\n"
+           "enabled_deploy_interfaces = direct\n"
+           "[conductor]\n"
+           "api_url = http://10.0.2.2:{port}\n"
+           "deploy_kernel = file://" +
+           ramdisk +
+           "/ingot-agent.kernel\n"
+           "deploy_ramdisk = file://" +
+           ramdisk +
+           "/ingot-agent.initramfs\n"
+           "automated_clean = false\n"
+           "sync_power_state_interval = 0\n"
+           "deploy_callback_timeout = 480\n"
+           "[deploy]\n"
+           "http_root = {state_dir}/httpboot\n"
+           "[pxe]\n"
+           "kernel_append_params = console=ttyS0 panic=-1\n"
+           "tftp_root = {state_dir}/tftpboot\n"
+           "image_cache_dir = {state_dir}/master_images\n"
+           "[ipmi]\n"
+           "min_command_interval = 0\n";
+}
+
+std::string guest_url(const test::ImageHttpServer& server, const std::string& path) {
+    std::string url = server.url(path);
+    return url.replace(url.find("127.0.0.1"), 9, "10.0.2.2");
+}
+
+// The last `lines` lines of the conductor's log without the API request
+// lines (the test's polling would fill it) and debug lines.
+std::string conductor_log_tail(const std::string& log, std::size_t lines) {
+    std::vector<std::string> kept;
+    std::size_t start = 0;
+    while (start < log.size()) {
+        std::size_t end = log.find('\n', start);
+        if (end == std::string::npos) end = log.size();
+        std::string line = log.substr(start, end - start);
+        if (line.find(" api.request ") == std::string::npos && line.find(" DEBUG ") == std::string::npos)
+            kept.push_back(std::move(line));
+        start = end + 1;
+    }
+    std::string out;
+    for (std::size_t i = kept.size() > lines ? kept.size() - lines : 0; i < kept.size(); ++i) out += kept[i] + "\n";
+    return out;
+}
+
+class IpmiIpxeDeploy : public ::testing::TestWithParam<BootMode> {
+protected:
+    void SetUp() override {
+        if (!test::qemu_available()) GTEST_SKIP() << test::kQemuNotInstalled;
+        if (!test::IpmiSim::available()) GTEST_SKIP() << test::IpmiSim::kNotInstalled;
+        for (const char* tool : {"genisoimage", "isoinfo", "gzip", "base64", "parted", "sgdisk", "blkid", "debugfs"})
+            if (!test::have_tool(tool)) GTEST_SKIP() << tool << " is missing (scripts/install-deps --test installs it)";
+        const std::string dir = ramdisk_dir();
+        for (const char* f : {"ingot-agent.kernel", "ingot-agent.initramfs"})
+            ASSERT_TRUE(fs::exists(dir + "/" + f))
+                << dir << "/" << f << " is missing: build the agent ramdisk with `make ramdisk` "
+                << "(or point INGOT_RAMDISK_DIR at a directory holding ingot-agent.kernel and "
+                   "ingot-agent.initramfs)";
+        image_ = instance_image();
+        ASSERT_FALSE(image_.empty()) << image_error_;
+
+        disk_ = work_.path() + "/disk.raw";
+        std::ofstream(disk_).close();
+        fs::resize_file(disk_, kDiskBytes);
+        conductor_ = std::make_unique<test::ConductorProcess>(conductor_config(dir));
+        image_server_ = std::make_unique<test::ImageHttpServer>(image_);
+        bmc_ = std::make_unique<test::IpmiSim>(test::QemuMachineSpec{
+            .dir = work_.path(),
+            .disk = disk_,
+            .mac = kMac,
+            .bootfile_url = "http://10.0.2.2:" + std::to_string(conductor_->port()) + "/boot/boot.ipxe",
+            .uefi = GetParam().uefi});
+    }
+
+    // The partition image tests/e2e/build-instance-image builds: an ext4
+    // root with a Debian kernel and an initramfs whose /init prints
+    // INGOT-INSTANCE-UP and INGOT-CONFIGDRIVE-UUID, then powers off.
+    std::string instance_image();
+
+    // Everything that helps understand a failure.
+    std::string diagnostics() const {
+        std::string calls;
+        for (const auto& c : bmc_->chassis_calls()) calls += "  " + c + "\n";
+        return "\n--- conductor log (tail) ---\n" + conductor_log_tail(conductor_->log(), 60) +
+               "\n--- serial console (tail) ---\n" + bmc_->console().tail(60) + "\n--- chassis calls ---\n" + calls +
+               "--- qemu ---\n" + bmc_->machine_log();
+    }
+
+    // Polls the node until `done` or `limit`, feeding the timeline.
+    json wait_node(const std::string& uuid, const std::function<bool(const json&)>& done, std::chrono::seconds limit) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        json n;
+        do {
+            n = test::get_node(api_, uuid);
+            timeline_->poll(n);
+            if (done(n)) return n;
+            std::this_thread::sleep_for(500ms);
+        } while (std::chrono::steady_clock::now() < deadline);
+        return n;
+    }
+
+    // Waits for `pattern` on the console after byte `from`, feeding the timeline.
+    std::string wait_console(const std::regex& pattern, std::size_t from, std::chrono::seconds limit,
+                             const std::string& uuid) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        do {
+            timeline_->poll(test::get_node(api_, uuid));
+            std::smatch m;
+            const std::string text = bmc_->console().text(from);
+            if (std::regex_search(text, m, pattern)) return m.str(0);
+            std::this_thread::sleep_for(500ms);
+        } while (std::chrono::steady_clock::now() < deadline);
+        return "";
+    }
+
+    test::TempDir work_;
+    std::string image_, image_error_, disk_;
+    std::unique_ptr<test::ConductorProcess> conductor_;
+    std::unique_ptr<test::ImageHttpServer> image_server_;
+    // Destroyed (with its machine) before the conductor and the work directory.
+    std::unique_ptr<test::IpmiSim> bmc_;
+    HttpClient api_ = test::api_client("http://127.0.0.1:1");
+    std::unique_ptr<test::DeployTimeline> timeline_;
+};
+
+std::string IpmiIpxeDeploy::instance_image() {
+    // INGOT_INSTANCE_IMAGE (a file), else next to the ramdisk, else in the
+    // build tree, where the failure message says to build it.
+    std::vector<std::string> candidates;
+    if (const char* env = std::getenv("INGOT_INSTANCE_IMAGE"); env && *env) candidates.push_back(env);
+    candidates.push_back(ramdisk_dir() + "/instance.raw");
+    candidates.push_back(std::string(INGOT_BUILD_DIR) + "/e2e/instance.raw");
+    for (const auto& c : candidates)
+        if (fs::exists(c)) return c;
+    const std::string script = std::string(INGOT_SOURCE_DIR) + "/tests/e2e/build-instance-image";
+    image_error_ = "the instance image is missing (looked for";
+    for (const auto& c : candidates) image_error_ += " " + c;
+    image_error_ += "): build it with " + script + " " + candidates.back();
+    if (!fs::exists(script)) image_error_ += " (which does not exist yet)";
+    return "";
+}
+
+TEST_P(IpmiIpxeDeploy, PartitionImageWithConfigDriveThroughIpmiAndIpxe) {
+    const BootMode mode = GetParam();
+    api_ = test::api_client(conductor_->url());
+    timeline_ = std::make_unique<test::DeployTimeline>(bmc_->console(), kConsoleMarkers);
+
+    // The image, as the test knows it before the deploy.
+    const std::string image_sha256 = test::run({"sha256sum", image_}).out.substr(0, 64);
+    const auto image_probe = test::probe_partition(image_, {0, 0, fs::file_size(image_), "", ""});
+    ASSERT_EQ(image_probe.count("TYPE") ? image_probe.at("TYPE") : "", "ext4") << image_ << " is no ext4 image";
+    const std::string image_fs_uuid = image_probe.at("UUID");
+
+    // Enroll: ipmi with the ipxe boot and direct deploy interfaces, the
+    // firmware's boot mode, the virtio disk by name.
+    auto r = api_.request(
+        "POST", "/v1/nodes",
+        json({{"driver", "ipmi"},
+              {"name", "e2e-qemu"},
+              {"boot_interface", "ipxe"},
+              {"deploy_interface", "direct"},
+              {"driver_info", bmc_->driver_info()},
+              {"properties",
+               {{"root_device", {{"name", "/dev/vda"}}}, {"capabilities", std::string("boot_mode:") + mode.name}}}})
+            .dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string uuid = json::parse(r.body)["uuid"];
+    r = api_.request("POST", "/v1/ports", json({{"address", kMac}, {"node_uuid", uuid}}).dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+    json n = test::provision_action(api_, uuid, "manage");
+    ASSERT_EQ(n["provision_state"], "manageable") << n.dump() << diagnostics();
+    n = test::provision_action(api_, uuid, "provide");  // automated_clean = false: no boot
+    ASSERT_EQ(n["provision_state"], "available") << n.dump() << diagnostics();
+    auto v = json::parse(api_.request("GET", "/v1/nodes/" + uuid + "/validate").body);
+    for (const char* iface : {"power", "management", "boot"})
+        EXPECT_EQ(v[iface]["result"], true) << iface << ": " << v.dump();
+
+    // Deploy: the partition image from the test's HTTP server (through
+    // slirp, as the agent reaches it), a config drive naming the node.
+    r = api_.request(
+        "PATCH", "/v1/nodes/" + uuid,
+        json::array({{{"op", "add"},
+                      {"path", "/instance_info/image_source"},
+                      {"value", guest_url(*image_server_, "/instance.raw")}},
+                     {{"op", "add"}, {"path", "/instance_info/image_os_hash_algo"}, {"value", "sha256"}},
+                     {{"op", "add"}, {"path", "/instance_info/image_os_hash_value"}, {"value", image_sha256}},
+                     {{"op", "add"}, {"path", "/instance_info/image_type"}, {"value", "partition"}},
+                     {{"op", "add"}, {"path", "/instance_info/root_gb"}, {"value", 1}}})
+            .dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string configdrive = test::make_config_drive(work_.path(), {{"uuid", uuid}, {"name", "e2e-qemu"}});
+    const std::size_t deploy_mark = bmc_->console().size();
+    r = api_.request("PUT", "/v1/nodes/" + uuid + "/states/provision",
+                     json({{"target", "active"}, {"configdrive", configdrive}}).dump());
+    ASSERT_EQ(r.status, 202) << r.body;
+    timeline_->note("PUT provision active");
+
+    n = wait_node(
+        uuid,
+        [](const json& node) {
+            const auto state = node["provision_state"];
+            return (state == "active" || state == "deploy failed") && node["reservation"].is_null();
+        },
+        540s);
+    timeline_->note("deploy over: " + n["provision_state"].dump());
+    auto history = [&] {
+        auto h = api_.request("GET", "/v1/nodes/" + uuid + "/history");
+        return h.status == 200 ? json::parse(h.body).value("history", json::array()) : json::array();
+    };
+    std::cout << timeline_->report(history());
+    ASSERT_EQ(n["provision_state"], "active") << n.dump(2) << diagnostics();
+    EXPECT_TRUE(n["last_error"].is_null()) << n.dump();
+    EXPECT_EQ(n["power_state"], "power on");
+    EXPECT_EQ(bmc_->boot_device(), "default") << "the conductor left the machine booting from the disk";
+
+    // The conductor's last act was powering the machine on from its disk:
+    // the instance comes up with its root and the config drive's UUID.
+    const std::string up =
+        wait_console(std::regex("INGOT-INSTANCE-UP root=UUID=([0-9a-f-]+)"), deploy_mark, 120s, uuid);
+    ASSERT_NE(up, "") << "the deployed instance did not come up" << diagnostics();
+    timeline_->note("instance up (1st boot): " + up);
+    EXPECT_EQ(up, "INGOT-INSTANCE-UP root=UUID=" + image_fs_uuid);
+    EXPECT_NE(wait_console(std::regex("INGOT-CONFIGDRIVE-UUID " + uuid), deploy_mark, 30s, uuid), "") << diagnostics();
+    const std::string deploy_console = bmc_->console().text(deploy_mark);
+    EXPECT_NE(deploy_console.find("ingot-ramdisk: starting ingot-agent"), std::string::npos)
+        << "the deploy ran without the ramdisk booting?";
+    EXPECT_LT(deploy_console.find("power on, network first"), deploy_console.find("power on, disk first"));
+
+    // Off through the API (the instance may have powered itself off already).
+    n = test::power_action(api_, uuid, "power off");
+    ASSERT_EQ(n["power_state"], "power off") << n.dump() << diagnostics();
+    ASSERT_FALSE(bmc_->power_on()) << "QEMU still runs";
+
+    // The disk file: [ESP (UEFI)], config-2, root (ironic-lib's order:
+    // root last, so it can grow), root 1 GiB, config-2 64 MiB.
+    std::cout << "[ disk ] sgdisk -p " << disk_ << ":\n" << test::run({"sgdisk", "-p", disk_}).out;
+    const auto table = test::read_partition_table(disk_);
+    ASSERT_EQ(table.error, "");
+    EXPECT_EQ(table.label, mode.label);
+    EXPECT_EQ(table.partitions.size(), mode.uefi ? 3u : 2u);
+    const test::DiskPartition* root = nullptr;
+    const test::DiskPartition* config = nullptr;
+    const test::DiskPartition* esp = nullptr;
+    for (const auto& p : table.partitions) {
+        const auto probe = test::probe_partition(disk_, p);
+        std::cout << "[ disk ] partition " << p.number << ": offset " << p.offset / kMiB << " MiB, " << p.size / kMiB
+                  << " MiB, flags '" << p.flags << "', " << (probe.count("TYPE") ? probe.at("TYPE") : "blank") << " "
+                  << (probe.count("LABEL") ? probe.at("LABEL") : "") << " "
+                  << (probe.count("UUID") ? probe.at("UUID") : "") << "\n";
+        if (probe.count("TYPE") && probe.at("TYPE") == "ext4" && probe.at("UUID") == image_fs_uuid) root = &p;
+        if (probe.count("LABEL") && probe.at("LABEL") == "config-2") config = &p;
+        if (p.flags.find("esp") != std::string::npos) esp = &p;
+    }
+    ASSERT_NE(root, nullptr) << "no partition holds the image's filesystem (UUID " << image_fs_uuid << ")";
+    EXPECT_EQ(root->size, 1024 * kMiB) << "root_gb = 1";
+    EXPECT_EQ(root->number, static_cast<int>(table.partitions.size())) << "root is the last partition";
+    ASSERT_NE(config, nullptr) << "no config-2 partition";
+    EXPECT_EQ(config->size, 64 * kMiB);
+    if (mode.uefi) {
+        ASSERT_NE(esp, nullptr) << "no ESP";
+        EXPECT_EQ(esp->number, 1);
+        EXPECT_EQ(esp->size, 200 * kMiB);
+        const std::string files = test::list_vfat_files(disk_, esp->offset);
+        EXPECT_NE(files.find("::/EFI/BOOT/BOOTX64.EFI"), std::string::npos) << "grub is not the removable loader:\n"
+                                                                            << files;
+    } else {
+        EXPECT_EQ(esp, nullptr);
+        EXPECT_NE(root->flags.find("boot"), std::string::npos) << root->flags;
+        EXPECT_NE(test::read_bytes(disk_, 440).find("GRUB"), std::string::npos) << "no GRUB boot code in the MBR";
+    }
+
+    // Root: every file of the image, byte for byte; grub added its own
+    // files under /boot/grub (so the partition's bytes differ from the
+    // image's, as with Ironic).
+    const std::string from_image = work_.path() + "/files-image", from_disk = work_.path() + "/files-disk";
+    ASSERT_EQ(test::dump_ext4_files(image_, 0, from_image), "");
+    ASSERT_EQ(test::dump_ext4_files(disk_, root->offset, from_disk), "");
+    ASSERT_FALSE(fs::is_empty(from_image)) << "debugfs dumped nothing from the image";
+    EXPECT_EQ(test::compare_trees(from_image, from_disk), std::vector<std::string>{});
+    std::ifstream grub_cfg(from_disk + "/boot/grub/grub.cfg");
+    const std::string grub((std::istreambuf_iterator<char>(grub_cfg)), std::istreambuf_iterator<char>());
+    EXPECT_NE(grub.find("root=UUID=" + image_fs_uuid), std::string::npos) << grub;
+
+    // config-2: the ISO the test built, with the node's UUID.
+    const std::string cd = work_.path() + "/config-2.img";
+    test::copy_partition(disk_, *config, cd);
+    const std::string meta = test::read_config_drive_meta_data(cd);
+    ASSERT_NE(meta, "") << "isoinfo finds no openstack/latest/meta_data.json in config-2";
+    EXPECT_EQ(json::parse(meta).value("uuid", ""), uuid) << meta;
+    const auto iso_size = fs::file_size(work_.path() + "/config-drive.iso");
+    EXPECT_EQ(test::sha256_of_range(cd, 0, iso_size),
+              test::sha256_of_range(work_.path() + "/config-drive.iso", 0, iso_size))
+        << "config-2 does not start with the config drive's bytes";
+
+    // Boot it again from the disk, through the API and the BMC.
+    r = api_.request("PUT", "/v1/nodes/" + uuid + "/management/boot_device",
+                     json({{"boot_device", "disk"}, {"persistent", true}}).dump());
+    ASSERT_EQ(r.status, 204) << r.body;
+    const std::size_t boot_mark = bmc_->console().size();
+    timeline_->note("power on from disk through the API");
+    n = test::power_action(api_, uuid, "power on");
+    ASSERT_EQ(n["power_state"], "power on") << n.dump() << diagnostics();
+    const std::string again = wait_console(std::regex("INGOT-INSTANCE-UP root=UUID=[0-9a-f-]+"), boot_mark, 120s, uuid);
+    ASSERT_NE(again, "") << diagnostics();
+    timeline_->note("instance up (2nd boot)");
+    EXPECT_EQ(again, up);
+    EXPECT_NE(wait_console(std::regex("INGOT-CONFIGDRIVE-UUID " + uuid), boot_mark, 30s, uuid), "") << diagnostics();
+    const std::string second = bmc_->console().text(boot_mark);
+    EXPECT_NE(second.find("power on, disk first"), std::string::npos) << second;
+    EXPECT_EQ(second.find("boot.ipxe"), std::string::npos) << "the disk boot went to the network";
+    std::cout << timeline_->report(history());
+    test::power_action(api_, uuid, "power off");
+}
+
+// BIOS first: SeaBIOS boots faster under TCG than OVMF.
+INSTANTIATE_TEST_SUITE_P(BootModes, IpmiIpxeDeploy,
+                         ::testing::Values(BootMode{"bios", false, "msdos"}, BootMode{"uefi", true, "gpt"}),
+                         [](const ::testing::TestParamInfo<BootMode>& info) { return std::string(info.param.name); });
+
+}  // namespace

@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CONFIG ?= etc/ingot.conf.dev
 
-.PHONY: deps test-deps configure build run test clean
+.PHONY: deps test-deps configure build run test ramdisk e2e-image clean
 
 deps:
 	scripts/install-deps
@@ -24,7 +24,16 @@ run: deps configure
 	cmake --build $(BUILD_DIR) -j$(JOBS) --target ingot-conductor ingot
 	$(BUILD_DIR)/bin/ingot-conductor --config-file $(CONFIG)
 
-test: test-deps configure
+# The agent ramdisk (kernel + initramfs) that machines boot: PXE, iPXE or ISO.
+ramdisk: configure
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target ingot-agent
+	scripts/build-ramdisk --output $(BUILD_DIR)/ramdisk --agent $(BUILD_DIR)/bin/ingot-agent
+
+# What the end-to-end tests deploy (tests/e2e).
+e2e-image: ramdisk
+	tests/e2e/build-instance-image $(BUILD_DIR)/ramdisk/instance.raw --ramdisk-dir $(BUILD_DIR)/ramdisk
+
+test: test-deps configure e2e-image
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 900
 

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/secrets.h"
 #include "common/strings.h"
+#include "deploy/deploy_timeline.h"
 #include "interfaces/boot.h"
 #include "interfaces/boot_mode.h"
 #include "interfaces/power.h"
@@ -287,6 +288,7 @@ void AgentDeploy::power(Task& task, const std::string& state) {
 interfaces::DeployResult AgentDeploy::deploy(Task& task) {
     json& internal = internal_of(task);
     forget_agent_progress(internal);
+    timeline_start(internal);
     internal.erase("root_uuid_or_disk_id");
     internal["is_whole_disk_image"] = !is_partition_image(task.instance_info());
     internal["deploy_steps"] = deploy_steps();
@@ -296,6 +298,7 @@ interfaces::DeployResult AgentDeploy::deploy(Task& task) {
         // Fast track: the agent that cleaned (or inspected) the node still
         // runs; the deploy goes on at once, heartbeats drive the rest.
         log::info("agent_deploy.fast_track", {{"node", task.node_uuid()}});
+        timeline_mark(internal, "agent_up");
         try {
             AgentClient agent(task.node(), settings_.client);
             auto first = continue_deploy(task, agent);
@@ -313,6 +316,7 @@ interfaces::DeployResult AgentDeploy::deploy(Task& task) {
     boot_of(task).prepare_ramdisk(task, {});
     // Boots the ramdisk, which looks the node up and heartbeats.
     power(task, interfaces::kRebooting);
+    timeline_mark(internal, "ramdisk_booting");
     log::info("agent_deploy.waiting_for_agent", {{"node", task.node_uuid()}});
     return interfaces::DeployResult::wait_for_callback;
 }
@@ -352,6 +356,7 @@ HeartbeatOutcome AgentDeploy::heartbeat(Task& task, const json&) {
     if (!deploying && state != kCleanWait) return HeartbeatOutcome::keep_waiting();
     try {
         AgentClient agent(task.node(), settings_.client);
+        if (deploying) timeline_mark(internal_of(task), "agent_up");
         return deploying ? continue_deploy(task, agent) : continue_cleaning(task, agent);
     } catch (const AgentBusy& e) {
         log::info("agent_deploy.agent_busy", {{"node", task.node_uuid()}, {"reason", e.what()}});
@@ -473,6 +478,7 @@ HeartbeatOutcome AgentDeploy::continue_deploy(Task& task, AgentClient& agent) {
             return HeartbeatOutcome::keep_waiting();
         }
         log::info("agent_deploy.image_written", {{"node", uuid}});
+        timeline_mark(internal, "image_written");
         try {
             boot_of(task).prepare_instance(task);
         } catch (const std::exception& e) {
@@ -498,7 +504,8 @@ HeartbeatOutcome AgentDeploy::continue_deploy(Task& task, AgentClient& agent) {
     forget_agent_progress(internal);
     forget_agent_connection(internal);
     task.node()["deploy_step"] = json::object();
-    log::info("agent_deploy.deployed", {{"node", uuid}});
+    timeline_mark(internal, "active");
+    log::info("agent_deploy.deployed", {{"node", uuid}, {"timeline", timeline_summary(internal)}});
     return HeartbeatOutcome::done();
 }
 

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> macs;
     std::string node_uuid;
     std::string advertise_host;
+    int advertise_port = 0;
     std::string cmdline_path = "/proc/cmdline";
     std::string net_dir = "/sys/class/net";
     std::string log_level = "info";
@@ -76,6 +77,9 @@ int main(int argc, char** argv) {
     app.add_option("--advertise-host", advertise_host,
                    "Address the conductor reaches this agent at (default: the listen address, or the local "
                    "address routed towards the conductor)");
+    app.add_option("--advertise-port", advertise_port,
+                   "Port the conductor reaches this agent at, when a NAT or port forward stands between them "
+                   "(default: the listen port; ipa-advertise-port= on the kernel command line)");
     app.add_option("--kernel-cmdline", cmdline_path, "Kernel command line file")->capture_default_str();
     app.add_option("--sys-class-net", net_dir, "Where network interfaces are listed")->capture_default_str();
     app.add_option("--lookup-timeout", lookup_timeout,
@@ -215,6 +219,16 @@ int main(int argc, char** argv) {
     std::atomic<bool> fatal{false};
     std::unique_ptr<Heartbeater> heartbeater;
     if (!standalone) {
+        // IPA's ipa-advertise-host/-port: a machine behind NAT (QEMU's user
+        // network, a jump host) tells the conductor where it is reachable.
+        if (advertise_host.empty()) advertise_host = kernel_param("ipa-advertise-host", cmdline_path).value_or("");
+        if (advertise_port == 0) {
+            try {
+                advertise_port = std::stoi(kernel_param("ipa-advertise-port", cmdline_path).value_or("0"));
+            } catch (const std::exception&) {
+                log::warning("agent.bad_advertise_port", {{"reason", "ipa-advertise-port is not a number"}});
+            }
+        }
         std::string host = advertise_host;
         if (host.empty() && server_options.host != "0.0.0.0" && server_options.host != "::") host = server_options.host;
         if (host.empty()) host = local_address_towards(api_url);
@@ -224,7 +238,8 @@ int main(int argc, char** argv) {
         options.api_url = api_url;
         options.macs = macs;
         if (!node_uuid.empty()) options.node_uuid = node_uuid;
-        options.callback_url = "http://" + host + ":" + std::to_string(server.port());
+        options.callback_url =
+            "http://" + host + ":" + std::to_string(advertise_port > 0 ? advertise_port : server.port());
         options.agent_version = kVersion;
         options.lookup_timeout = std::chrono::milliseconds(static_cast<long long>(lookup_timeout * 1000));
         heartbeater = std::make_unique<Heartbeater>(options, token);

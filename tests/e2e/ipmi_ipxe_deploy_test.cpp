@@ -94,7 +94,9 @@ std::string ramdisk_dir() {
 // IPMI commands may follow each other at once: ipmi_sim is no fragile BMC.
 // A ramdisk that never calls back fails the deploy within the test's wait
 // (the test's waits add up to less than ctest's 900 s).
-std::string conductor_config(const std::string& ramdisk) {
+// `agent_port`: the host port QEMU forwards to the guest's agent; the
+// ramdisk advertises it (ipa-advertise-*) so the conductor can reach it.
+std::string conductor_config(const std::string& ramdisk, int agent_port) {
     return "[DEFAULT]\n"
            "enabled_hardware_types = ipmi\n"
            "enabled_boot_interfaces = ipxe,pxe\n"
@@ -113,7 +115,9 @@ std::string conductor_config(const std::string& ramdisk) {
            "[deploy]\n"
            "http_root = {state_dir}/httpboot\n"
            "[pxe]\n"
-           "kernel_append_params = console=ttyS0 panic=-1\n"
+           "kernel_append_params = console=ttyS0 panic=-1 ipa-advertise-host=127.0.0.1 ipa-advertise-port=" +
+           std::to_string(agent_port) +
+           "\n"
            "tftp_root = {state_dir}/tftpboot\n"
            "image_cache_dir = {state_dir}/master_images\n"
            "[ipmi]\n"
@@ -162,14 +166,19 @@ protected:
         disk_ = work_.path() + "/disk.raw";
         std::ofstream(disk_).close();
         fs::resize_file(disk_, kDiskBytes);
-        conductor_ = std::make_unique<test::ConductorProcess>(conductor_config(dir));
+        agent_port_ = test::free_port();
+        conductor_ = std::make_unique<test::ConductorProcess>(conductor_config(dir, agent_port_));
         image_server_ = std::make_unique<test::ImageHttpServer>(image_);
         bmc_ = std::make_unique<test::IpmiSim>(test::QemuMachineSpec{
             .dir = work_.path(),
             .disk = disk_,
             .mac = kMac,
             .bootfile_url = "http://10.0.2.2:" + std::to_string(conductor_->port()) + "/boot/boot.ipxe",
-            .uefi = GetParam().uefi});
+            .agent_port_forward = agent_port_,
+            .uefi = GetParam().uefi,
+            // The agent ramdisk unpacks to ~120 MB (41 MB compressed); with
+            // 256 MiB the kernel cannot unpack it and panics.
+            .memory_mib = 1024});
     }
 
     // The partition image tests/e2e/build-instance-image builds: an ext4
@@ -219,6 +228,7 @@ protected:
     std::unique_ptr<test::ImageHttpServer> image_server_;
     // Destroyed (with its machine) before the conductor and the work directory.
     std::unique_ptr<test::IpmiSim> bmc_;
+    int agent_port_ = 0;
     HttpClient api_ = test::api_client("http://127.0.0.1:1");
     std::unique_ptr<test::DeployTimeline> timeline_;
 };

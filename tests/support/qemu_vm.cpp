@@ -44,6 +44,8 @@ std::vector<std::string> qemu_argv(const QemuMachineSpec& spec, BootOrder order)
                                      "virtio-blk-pci,drive=disk0,bootindex=" + std::string(net_first ? "2" : "1")};
     std::string netdev = "user,id=net0";
     if (!spec.bootfile_url.empty()) netdev += ",bootfile=" + spec.bootfile_url;
+    if (spec.agent_port_forward > 0)
+        netdev += ",hostfwd=tcp:127.0.0.1:" + std::to_string(spec.agent_port_forward) + "-:9999";
     argv.insert(argv.end(),
                 {"-netdev", netdev, "-device",
                  "virtio-net-pci,netdev=net0,mac=" + spec.mac + ",bootindex=" + std::string(net_first ? "1" : "2")});

@@ -47,6 +47,9 @@ struct QemuMachineSpec {
     // Given to the guest by slirp's DHCP as its boot file (iPXE fetches it
     // over HTTP); empty: the NIC gets no boot file.
     std::string bootfile_url;
+    // A host port on 127.0.0.1 forwarded to the guest's agent (port 9999),
+    // which the guest's NAT otherwise hides from the conductor; 0: none.
+    int agent_port_forward = 0;
     bool uefi = false;       // OVMF instead of SeaBIOS
     int memory_mib = 0;      // 0: 256 MiB for BIOS, 512 MiB for UEFI
     bool no_reboot = false;  // a guest reboot (or a panic with panic=-1) ends QEMU

@@ -1,6 +1,5 @@
 #include "boot/boot_iso.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "boot/image_cache.h"
+#include "boot/image_fetch.h"
 #include "common/log.h"
 #include "common/process.h"
 #include "common/strings.h"
@@ -24,23 +24,6 @@ using Clock = std::chrono::steady_clock;
 // Bumped when the ISO's layout or grub.cfg changes, so that ISOs built by
 // an older conductor are not reused.
 constexpr const char* kLayoutVersion = "ingot-boot-iso-1";
-
-std::string sha256_hex(const std::string& text) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-        out += digits[md[i] >> 4];
-        out += digits[md[i] & 15];
-    }
-    return out;
-}
-
-bool is_sha256(const std::string& s) {
-    return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
 
 // The kernel's own splitting of its command line (next_arg in the kernel's
 // lib/cmdline.c): blanks separate arguments except inside double quotes,

@@ -1,6 +1,5 @@
 #include "boot/image_cache.h"
 
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,23 +15,6 @@ namespace ingot::boot {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string sha256_hex(const std::string& text) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-        out += digits[md[i] >> 4];
-        out += digits[md[i] & 15];
-    }
-    return out;
-}
-
-bool is_master_name(const std::string& name) {
-    return name.size() == 64 && name.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
 
 // Marks a master as just used, for least-recently-used eviction.
 void touch(const std::string& path) {
@@ -75,7 +57,7 @@ std::string ImageCache::master(const std::string& href) {
         std::ifstream in(index);
         std::string cached_version, sha;
         if (std::getline(in, cached_version) && std::getline(in, sha) && cached_version == version &&
-            is_master_name(sha) && fs::exists(dir_ + "/" + sha)) {
+            is_sha256(sha) && fs::exists(dir_ + "/" + sha)) {
             touch(dir_ + "/" + sha);
             return dir_ + "/" + sha;
         }
@@ -137,7 +119,7 @@ void ImageCache::evict() {
     std::uint64_t total = 0;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir_, ec)) {
-        if (!e.is_regular_file() || !is_master_name(e.path().filename().string())) continue;
+        if (!e.is_regular_file() || !is_sha256(e.path().filename().string())) continue;
         struct stat st {};
         if (stat(e.path().c_str(), &st) != 0) continue;
         entries.push_back({e.path().string(), static_cast<std::uint64_t>(st.st_size), e.last_write_time(ec),

@@ -13,6 +13,16 @@
 namespace ingot::boot {
 namespace {
 
+std::string to_hex(const unsigned char* md, unsigned len) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < len; ++i) {
+        out += digits[md[i] >> 4];
+        out += digits[md[i] & 15];
+    }
+    return out;
+}
+
 struct Sha256 {
     Sha256() : ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr); }
     void update(const void* data, size_t n) { EVP_DigestUpdate(ctx.get(), data, n); }
@@ -20,13 +30,7 @@ struct Sha256 {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int len = 0;
         EVP_DigestFinal_ex(ctx.get(), md, &len);
-        static const char* digits = "0123456789abcdef";
-        std::string out;
-        for (unsigned i = 0; i < len; ++i) {
-            out += digits[md[i] >> 4];
-            out += digits[md[i] & 15];
-        }
-        return out;
+        return to_hex(md, len);
     }
     std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx;
 };
@@ -89,6 +93,17 @@ std::string local_path_of(const std::string& href) {
     if (starts_with(href, "file://")) return href.substr(7);
     if (starts_with(href, "/")) return href;
     return "";
+}
+
+std::string sha256_hex(const std::string& text) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
+    return to_hex(md, len);
+}
+
+bool is_sha256(const std::string& s) {
+    return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 std::string sha256_of_file(const std::string& path) {

@@ -24,6 +24,11 @@ std::string image_version(const std::string& href);
 // its sha256 in hex.
 std::string fetch_image(const std::string& href, const std::string& dest);
 
+// The sha256 (hex) of a string.
+std::string sha256_hex(const std::string& text);
+// Whether `s` looks like one (64 lower-case hex digits): master file names.
+bool is_sha256(const std::string& s);
+
 // The sha256 (hex) of a local file's content.
 std::string sha256_of_file(const std::string& path);
 

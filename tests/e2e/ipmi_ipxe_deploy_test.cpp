@@ -18,7 +18,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -233,9 +235,9 @@ protected:
     std::unique_ptr<test::DeployTimeline> timeline_;
 };
 
-std::string IpmiIpxeDeploy::instance_image() {
-    // INGOT_INSTANCE_IMAGE (a file), else next to the ramdisk, else in the
-    // build tree, where the failure message says to build it.
+// INGOT_INSTANCE_IMAGE (a file), else next to the ramdisk, else in the
+// build tree; "" and `error` saying how to build it when none exists.
+std::string find_instance_image(std::string& error) {
     std::vector<std::string> candidates;
     if (const char* env = std::getenv("INGOT_INSTANCE_IMAGE"); env && *env) candidates.push_back(env);
     candidates.push_back(ramdisk_dir() + "/instance.raw");
@@ -243,11 +245,14 @@ std::string IpmiIpxeDeploy::instance_image() {
     for (const auto& c : candidates)
         if (fs::exists(c)) return c;
     const std::string script = std::string(INGOT_SOURCE_DIR) + "/tests/e2e/build-instance-image";
-    image_error_ = "the instance image is missing (looked for";
-    for (const auto& c : candidates) image_error_ += " " + c;
-    image_error_ += "): build it with " + script + " " + candidates.back();
-    if (!fs::exists(script)) image_error_ += " (which does not exist yet)";
+    error = "the instance image is missing (looked for";
+    for (const auto& c : candidates) error += " " + c;
+    error += "): build it with " + script + " " + candidates.back() + " (make e2e-image)";
     return "";
+}
+
+std::string IpmiIpxeDeploy::instance_image() {
+    return find_instance_image(image_error_);
 }
 
 TEST_P(IpmiIpxeDeploy, PartitionImageWithConfigDriveThroughIpmiAndIpxe) {
@@ -426,5 +431,114 @@ TEST_P(IpmiIpxeDeploy, PartitionImageWithConfigDriveThroughIpmiAndIpxe) {
 INSTANTIATE_TEST_SUITE_P(BootModes, IpmiIpxeDeploy,
                          ::testing::Values(BootMode{"bios", false, "msdos"}, BootMode{"uefi", true, "gpt"}),
                          [](const ::testing::TestParamInfo<BootMode>& info) { return std::string(info.param.name); });
+
+}  // namespace
+
+namespace {
+
+// bench/e2e/run.sh: N machines (INGOT_E2E_MACHINES, default 4) deployed at
+// once through one conductor, BIOS, each behind its own ipmi_sim. Prints
+// every node's timeline as the conductor logged it and the wall time of the
+// whole deploy. Disabled in the suite (minutes of TCG on every core); run
+// with --gtest_also_run_disabled_tests.
+TEST(E2EBench, DISABLED_ConcurrentDeploys) {
+    if (!test::qemu_available()) GTEST_SKIP() << test::kQemuNotInstalled;
+    if (!test::IpmiSim::available()) GTEST_SKIP() << test::IpmiSim::kNotInstalled;
+    const char* env = std::getenv("INGOT_E2E_MACHINES");
+    const int machines = env && *env ? std::max(1, std::atoi(env)) : 4;
+    std::string error;
+    const std::string image = find_instance_image(error);
+    ASSERT_FALSE(image.empty()) << error;
+    const std::string image_sha256 = test::run({"sha256sum", image}).out.substr(0, 64);
+
+    test::TempDir work;
+    const int agent_port = test::free_port();  // one forward per machine below; the first seeds the config
+    // Every machine advertises its own forwarded port, so the conductor's
+    // kernel_append_params cannot carry it: each node gets its own.
+    test::ConductorProcess conductor(conductor_config(ramdisk_dir(), agent_port));
+    test::ImageHttpServer image_server(image);
+    HttpClient api = test::api_client(conductor.url());
+
+    struct Machine {
+        std::string uuid, disk;
+        int agent_port;
+        std::unique_ptr<test::IpmiSim> bmc;
+    };
+    std::vector<Machine> fleet(machines);
+    for (int i = 0; i < machines; ++i) {
+        auto& m = fleet[i];
+        char mac[32];
+        std::snprintf(mac, sizeof mac, "52:54:00:e2:f0:%02x", i + 1);
+        fs::create_directories(work.path() + "/m" + std::to_string(i));
+        m.disk = work.path() + "/m" + std::to_string(i) + "/disk.raw";
+        std::ofstream(m.disk).close();
+        fs::resize_file(m.disk, kDiskBytes);
+        m.agent_port = test::free_port();
+        m.bmc = std::make_unique<test::IpmiSim>(test::QemuMachineSpec{
+            .dir = work.path() + "/m" + std::to_string(i),
+            .disk = m.disk,
+            .mac = mac,
+            .bootfile_url = "http://10.0.2.2:" + std::to_string(conductor.port()) + "/boot/boot.ipxe",
+            .agent_port_forward = m.agent_port,
+            .memory_mib = 1024});
+        auto r = api.request(
+            "POST", "/v1/nodes",
+            json({{"driver", "ipmi"},
+                  {"name", "bench-" + std::to_string(i)},
+                  {"boot_interface", "ipxe"},
+                  {"deploy_interface", "direct"},
+                  {"driver_info",
+                   [&] {
+                       json info = m.bmc->driver_info();
+                       info["kernel_append_params"] = "console=ttyS0 panic=-1 ipa-advertise-host=127.0.0.1 "
+                                                      "ipa-advertise-port=" + std::to_string(m.agent_port);
+                       return info;
+                   }()},
+                  {"properties", {{"root_device", {{"name", "/dev/vda"}}}, {"capabilities", "boot_mode:bios"}}},
+                  {"instance_info",
+                   {{"image_source", guest_url(image_server, "/instance.raw")},
+                    {"image_os_hash_algo", "sha256"},
+                    {"image_os_hash_value", image_sha256},
+                    {"image_type", "partition"},
+                    {"root_gb", 1}}}})
+                .dump());
+        ASSERT_EQ(r.status, 201) << r.body;
+        m.uuid = json::parse(r.body)["uuid"];
+        ASSERT_EQ(api.request("POST", "/v1/ports", json({{"address", mac}, {"node_uuid", m.uuid}}).dump()).status, 201);
+        ASSERT_EQ(test::provision_action(api, m.uuid, "manage")["provision_state"], "manageable");
+        ASSERT_EQ(test::provision_action(api, m.uuid, "provide")["provision_state"], "available");
+    }
+
+    const auto t0 = std::chrono::steady_clock::now();
+    for (auto& m : fleet) {
+        auto r = api.request("PUT", "/v1/nodes/" + m.uuid + "/states/provision", json({{"target", "active"}}).dump());
+        ASSERT_EQ(r.status, 202) << r.body;
+    }
+    int active = 0;
+    double last = 0;
+    const auto deadline = t0 + 840s;
+    std::vector<bool> done(machines, false);
+    while (std::chrono::steady_clock::now() < deadline) {
+        for (int i = 0; i < machines; ++i) {
+            if (done[i]) continue;
+            json n = test::get_node(api, fleet[i].uuid);
+            if (n["provision_state"] == "active" || n["provision_state"] == "deploy failed") {
+                done[i] = true;
+                EXPECT_EQ(n["provision_state"], "active") << n.dump();
+                if (n["provision_state"] == "active") ++active;
+                last = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            }
+        }
+        if (std::count(done.begin(), done.end(), true) == machines) break;
+        std::this_thread::sleep_for(500ms);
+    }
+    std::printf("[ bench ] %d machine(s) deployed at once: %d active, the last after %.1f s\n", machines, active,
+                last);
+    const std::string log = conductor.log();
+    for (std::size_t pos = log.find("agent_deploy.deployed"); pos != std::string::npos;
+         pos = log.find("agent_deploy.deployed", pos + 1))
+        std::printf("[ bench ] %s\n", log.substr(pos, log.find('\n', pos) - pos).c_str());
+    EXPECT_EQ(active, machines);
+}
 
 }  // namespace

@@ -38,6 +38,17 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    // Block the signals before any thread starts (make_context starts the
+    // worker pool) so that every thread inherits the mask and only sigwait
+    // below sees them; a SIGTERM during start-up then stops the conductor
+    // cleanly instead of killing it through a worker thread.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
     std::unique_ptr<conductor::Context> ctx;
     try {
         config::Config cfg(conductor::conductor_options());
@@ -53,15 +64,6 @@ int main(int argc, char** argv) {
         std::printf("database %s is at the latest schema\n", ctx->database->path().c_str());
         return 0;
     }
-
-    // Block the signals before any thread starts so that every thread
-    // inherits the mask and only sigwait below sees them.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
 
     try {
         conductor::register_conductor(*ctx);

@@ -129,7 +129,7 @@ void refresh_steps(Task& task, AgentClient& agent, const std::string& kind) {
         throw AgentCommandError("Agent on node " + task.node_uuid() + " failed " + command + ": " + command_error(r));
     const json result = r.value("command_result", json::object());
     std::vector<std::string> missing;
-    for (const std::string key : {kind + "_steps", std::string("hardware_manager_version")})
+    for (const std::string& key : {kind + "_steps", std::string("hardware_manager_version")})
         if (!result.is_object() || !result.contains(key)) missing.push_back("'" + key + "'");
     if (!missing.empty())
         throw AgentCommandError("agent get_" + kind + "_steps for node " + task.node_uuid() +

@@ -27,7 +27,10 @@ std::vector<std::string> qemu_argv(const QemuConfig& config, const QemuLaunch& l
         // KVM is unusable on our hosts (see notes): TCG always.
         "-accel", "tcg", "-name", launch.name, "-uuid", launch.uuid, "-m", std::to_string(config.memory_mib), "-smp",
         std::to_string(config.cpus), "-nographic", "-nodefaults", "-no-user-config", "-qmp",
-        "unix:" + escape(launch.qmp_socket) + ",server=on,wait=off", "-serial", "file:" + escape(launch.console_log)};
+        "unix:" + escape(launch.qmp_socket) + ",server=on,wait=off",
+        // append=on: every power-on adds to one console file, so the
+        // machine's whole life (the ramdisk, then the instance) is there.
+        "-chardev", "file,id=console0,append=on,path=" + escape(launch.console_log), "-serial", "chardev:console0"};
     if (launch.mode == BootMode::UEFI) a.insert(a.end(), {"-bios", config.ovmf});
     if (config.no_reboot) a.push_back("-no-reboot");
 

@@ -4,8 +4,8 @@
 // that powers itself off ends QEMU, so the machine reads Off.
 //
 // Files live in the machine's own state directory: qmp.sock, console.log
-// (the serial port), qemu.log (QEMU's own output) and media-Cd.img /
-// media-Floppy.img (downloaded images).
+// (the serial port, appended to at every power-on), qemu.log (QEMU's own
+// output) and media-Cd.img / media-Floppy.img (downloaded images).
 //
 // QEMU is started with PR_SET_PDEATHSIG (common/process.cpp), which fires
 // when the *thread* that forked it exits: start it only from long-lived

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "common/process.h"
+#include "tests/e2e/e2e_inputs.h"
 #include "tests/integration/agent_image_http_server.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/ipmi_sim.h"
@@ -31,12 +32,6 @@ constexpr const char* kMac = "52:54:00:e2:e0:01";
 // iPXE prints the marker, then waits (the machine stays on until the BMC
 // turns it off; the 2019 iPXE has no poweroff).
 constexpr const char* kScript = "#!ipxe\necho INGOT-HARNESS-SCRIPT ${mac}\nsleep 600\n";
-
-// The guest reaches the host's loopback as 10.0.2.2 (slirp).
-std::string guest_url(const test::ImageHttpServer& server, const std::string& path) {
-    std::string url = server.url(path);
-    return url.replace(url.find("127.0.0.1"), 9, "10.0.2.2");
-}
 
 test::RunResult ipmitool(const test::IpmiSim& bmc, std::vector<std::string> args) {
     // -C 3: without it ipmitool spends 10 s on cipher suite discovery.
@@ -61,7 +56,7 @@ protected:
     }
 
     test::QemuMachineSpec spec() const {
-        return {.dir = "", .disk = disk_, .mac = kMac, .bootfile_url = guest_url(*server_, "/boot.ipxe")};
+        return {.dir = "", .disk = disk_, .mac = kMac, .bootfile = test::guest_url(*server_, "/boot.ipxe")};
     }
 
     test::TempDir work_;
@@ -158,7 +153,7 @@ INSTANTIATE_TEST_SUITE_P(Firmware, QemuVmFirmware, ::testing::Values(false, true
                          });
 
 TEST(QemuArgv, BootOrderIsSetByBootindexAndUefiUsesOvmf) {
-    test::QemuMachineSpec s{.dir = "/tmp/x", .disk = "/tmp/x/d.raw", .mac = kMac, .bootfile_url = "http://h/b"};
+    test::QemuMachineSpec s{.dir = "/tmp/x", .disk = "/tmp/x/d.raw", .mac = kMac, .bootfile = "http://h/b"};
     auto join = [](const std::vector<std::string>& v) {
         std::string out;
         for (const auto& a : v) out += a + " ";

@@ -43,7 +43,8 @@ std::vector<std::string> qemu_argv(const QemuMachineSpec& spec, BootOrder order)
                                      "file=" + spec.disk + ",if=none,id=disk0,format=raw", "-device",
                                      "virtio-blk-pci,drive=disk0,bootindex=" + std::string(net_first ? "2" : "1")};
     std::string netdev = "user,id=net0";
-    if (!spec.bootfile_url.empty()) netdev += ",bootfile=" + spec.bootfile_url;
+    if (!spec.tftp_root.empty()) netdev += ",tftp=" + spec.tftp_root;
+    if (!spec.bootfile.empty()) netdev += ",bootfile=" + spec.bootfile;
     if (spec.agent_port_forward > 0)
         netdev += ",hostfwd=tcp:127.0.0.1:" + std::to_string(spec.agent_port_forward) + "-:9999";
     argv.insert(argv.end(),

@@ -2,10 +2,11 @@
 // only (KVM does not run ordinary guests here, see notes/qemu-and-bmc.md),
 // a raw virtio-blk disk file, a virtio-net NIC on QEMU's user network
 // (slirp: the guest reaches the host's loopback as 10.0.2.2, and slirp's
-// DHCP hands iPXE `bootfile_url`), and the serial console in a file.
+// DHCP hands the NIC's firmware `bootfile`, from slirp's TFTP server when
+// `tftp_root` is set), and the serial console in a file.
 //
 //   if (!test::qemu_available()) GTEST_SKIP() << test::kQemuNotInstalled;
-//   test::QemuMachineSpec spec{.dir = work.path(), .disk = disk, .mac = mac, .bootfile_url = url};
+//   test::QemuMachineSpec spec{.dir = work.path(), .disk = disk, .mac = mac, .bootfile = url};
 //   test::QemuVm vm(spec, test::BootOrder::network_first);
 //   ASSERT_TRUE(vm.console().wait_for("ingot-ramdisk: network up", 120s)) << vm.console().tail();
 //
@@ -44,9 +45,12 @@ struct QemuMachineSpec {
     std::string dir;
     std::string disk;  // raw disk image file, the guest's /dev/vda
     std::string mac = "52:54:00:12:34:56";
-    // Given to the guest by slirp's DHCP as its boot file (iPXE fetches it
-    // over HTTP); empty: the NIC gets no boot file.
-    std::string bootfile_url;
+    // Given to the guest by slirp's DHCP as its boot file: a URL (the NIC's
+    // iPXE ROM fetches it over HTTP) or, with tftp_root, a file in it
+    // (firmware PXE over TFTP: pxelinux.0, bootx64.efi); empty: none.
+    std::string bootfile;
+    // The directory slirp's TFTP server serves at 10.0.2.2; empty: no TFTP.
+    std::string tftp_root;
     // A host port on 127.0.0.1 forwarded to the guest's agent (port 9999),
     // which the guest's NAT otherwise hides from the conductor; 0: none.
     int agent_port_forward = 0;

@@ -103,12 +103,13 @@ bool has(const std::vector<std::string>& argv, const std::string& a) {
     return std::find(argv.begin(), argv.end(), a) != argv.end();
 }
 
-TEST(VbmcQemuCommand, AlwaysTcgWithQmpAndSerialFile) {
+TEST(VbmcQemuCommand, AlwaysTcgWithQmpAndAnAppendedSerialFile) {
     auto argv = qemu_argv(qemu_config(), launch(BootTarget::None));
     EXPECT_EQ(argv[0], "qemu-system-x86_64");
     EXPECT_EQ(arg_with(argv, "-accel", "tcg"), "tcg");
     EXPECT_EQ(arg_with(argv, "-qmp", "unix:"), "unix:/state/vm-0/qmp.sock,server=on,wait=off");
-    EXPECT_EQ(arg_with(argv, "-serial", "file:"), "file:/state/vm-0/console.log");
+    EXPECT_EQ(arg_with(argv, "-chardev", "file,"), "file,id=console0,append=on,path=/state/vm-0/console.log");
+    EXPECT_EQ(arg_with(argv, "-serial", "chardev:"), "chardev:console0");
     EXPECT_EQ(arg_with(argv, "-uuid", "-"), "0b3c7a38-8d0f-4a35-9b35-4c2a8f6f1f11");
     EXPECT_EQ(arg_with(argv, "-m", "1"), "128");
     EXPECT_TRUE(has(argv, "-nodefaults"));

@@ -11,14 +11,14 @@
 namespace ingot::test {
 
 struct DeployedDisk {
-    std::string disk;           // the machine's disk file
-    std::string image;          // the partition image deployed (ext4)
-    std::string image_fs_uuid;  // its filesystem UUID
-    std::string node_uuid;      // what config-2's meta_data.json names
+    std::string disk;              // the machine's disk file
+    std::string image;             // the partition image deployed (ext4)
+    std::string image_fs_uuid;     // its filesystem UUID
+    std::string node_uuid;         // what config-2's meta_data.json names
     std::string config_drive_iso;  // the config drive as the test built it (make_config_drive)
-    std::string work_dir;       // scratch space for dumped files
+    std::string work_dir;          // scratch space for dumped files
     bool uefi = false;
-    int root_mib = 1024;        // instance_info root_gb in MiB
+    int root_mib = 1024;  // instance_info root_gb in MiB
 };
 
 // Adds a gtest failure for every difference; prints the layout.

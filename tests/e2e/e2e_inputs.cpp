@@ -2,9 +2,13 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
+#include "tests/e2e/disk_image_file.h"
 #include "tests/integration/agent_image_http_server.h"
+#include "tests/support/conductor_process.h"
+#include "tests/support/loop_device.h"
 
 namespace ingot::test {
 
@@ -37,6 +41,61 @@ std::string find_instance_image(std::string& error) {
     for (const auto& c : candidates) error += " " + c;
     error += "): build it with " + script + " " + candidates.back() + " (make e2e-image)";
     return "";
+}
+
+namespace {
+
+std::string read_instance_image(const std::string& path, InstanceImage& image) {
+    const auto sum = run({"sha256sum", path});
+    if (sum.exit_code != 0 || sum.out.size() < 64) return "sha256sum " + path + " failed: " + sum.err;
+    const auto probe = probe_partition(path, {0, 0, fs::file_size(path), "", ""});
+    if (!probe.count("TYPE") || probe.at("TYPE") != "ext4" || !probe.count("UUID")) return path + " is no ext4 image";
+    image = {path, sum.out.substr(0, 64), probe.at("UUID")};
+    return "";
+}
+
+}  // namespace
+
+std::string find_e2e_inputs(InstanceImage& image) {
+    if (std::string missing = missing_ramdisk(); !missing.empty()) return missing;
+    std::string error;
+    const std::string path = find_instance_image(error);
+    return path.empty() ? error : read_instance_image(path, image);
+}
+
+std::string missing_disk_tool() {
+    for (const char* tool :
+         {"genisoimage", "isoinfo", "gzip", "base64", "parted", "sgdisk", "blkid", "debugfs", "mdir", "sha256sum"})
+        if (!have_tool(tool)) return tool;
+    return "";
+}
+
+void make_sparse_file(const std::string& path, std::uint64_t bytes) {
+    std::ofstream(path).close();
+    fs::resize_file(path, bytes);
+}
+
+std::string e2e_conductor_config(int agent_port) {
+    return "[DEFAULT]\n"
+           "enabled_deploy_interfaces = direct\n"
+           "[conductor]\n"
+           "api_url = http://10.0.2.2:{port}\n"
+           "deploy_kernel = file://" +
+           ramdisk_dir() +
+           "/ingot-agent.kernel\n"
+           "deploy_ramdisk = file://" +
+           ramdisk_dir() +
+           "/ingot-agent.initramfs\n"
+           "automated_clean = false\n"
+           "sync_power_state_interval = 0\n"
+           "deploy_callback_timeout = 480\n"
+           "[deploy]\n"
+           "http_root = {state_dir}/httpboot\n"
+           "[pxe]\n"
+           "kernel_append_params = console=ttyS0 panic=-1 ipa-advertise-host=127.0.0.1 ipa-advertise-port=" +
+           std::to_string(agent_port) +
+           "\n"
+           "image_cache_dir = {state_dir}/master_images\n";
 }
 
 std::string guest_url(const ImageHttpServer& server, const std::string& path) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace ingot::test {
@@ -17,9 +18,38 @@ std::string ramdisk_dir();
 // what is missing and how to build it.
 std::string missing_ramdisk();
 
+// The partition image tests/e2e/build-instance-image builds: an ext4 root
+// with a Debian kernel and an initramfs whose /init prints
+// INGOT-INSTANCE-UP root=UUID=... and INGOT-CONFIGDRIVE-UUID, then powers off.
+struct InstanceImage {
+    std::string path;
+    std::string sha256;
+    std::string fs_uuid;  // its ext4 filesystem's UUID
+};
+
+// "" with `image` read (found as below), or why the test cannot run: the
+// ramdisk or the instance image is missing or unusable.
+std::string find_e2e_inputs(InstanceImage& image);
+// The first tool the disk checks and config drives need that is not on
+// PATH; "" when all are.
+std::string missing_disk_tool();
+// A sparse file of `bytes` bytes: a machine's empty disk.
+void make_sparse_file(const std::string& path, std::uint64_t bytes);
+
 // INGOT_INSTANCE_IMAGE (a file), else next to the ramdisk, else in the
 // build tree; "" and `error` saying how to build it when none exists.
 std::string find_instance_image(std::string& error);
+
+// The conductor configuration every e2e deploy shares: the ramdisk
+// `make ramdisk` built, an API URL the guest reaches through slirp, the
+// direct deploy, no cleaning, power sync off (only the deploy and the test
+// power the machine: the instance powers itself off after printing its
+// markers, and a sync would power it back on), a callback timeout within
+// the test's wait (which is within ctest's 900 s), and the ramdisk
+// advertising `agent_port`, the host port QEMU forwards to its agent, so
+// that the conductor can reach it. A test adds its hardware and boot
+// interfaces as more sections (a section may appear again).
+std::string e2e_conductor_config(int agent_port);
 
 // `server`'s URL for `path` as a QEMU guest on the user network reaches it.
 std::string guest_url(const ImageHttpServer& server, const std::string& path);

@@ -28,22 +28,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <iostream>
 #include <regex>
 #include <thread>
 
 #include "common/http_client.h"
-#include "tests/e2e/config_drive.h"
-#include "tests/e2e/deploy_timeline.h"
 #include "tests/e2e/deployed_disk_check.h"
-#include "tests/e2e/disk_image_file.h"
+#include "tests/e2e/e2e_deploy.h"
 #include "tests/e2e/e2e_inputs.h"
 #include "tests/integration/agent_image_http_server.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/ipmi_sim.h"
-#include "tests/support/loop_device.h"
 #include "tests/support/node_api.h"
 #include "tests/support/qemu_vm.h"
 
@@ -89,40 +84,16 @@ void PrintTo(const BootCase& c, std::ostream* os) {
     *os << c.boot_interface << "_" << c.boot_mode;
 }
 
-// The conductor as the operator configures it: ipmi hardware, the
-// ipxe and pxe boot interfaces, the agent deploy, the ramdisk `make ramdisk` built,
-// and an API URL the guest reaches through slirp. Power sync is off so that
-// only the deploy and the test power the machine (the instance powers
-// itself off after printing its markers; a sync would power it back on).
-// IPMI commands may follow each other at once: ipmi_sim is no fragile BMC.
-// A ramdisk that never calls back fails the deploy within the test's wait
-// (the test's waits add up to less than ctest's 900 s).
-// `agent_port`: the host port QEMU forwards to the guest's agent; the
-// ramdisk advertises it (ipa-advertise-*) so the conductor can reach it.
-std::string conductor_config(const std::string& ramdisk, int agent_port) {
-    return "[DEFAULT]\n"
+// The conductor for ipmi machines booting with ipxe or pxe (the TFTP root
+// is where scripts/prepare-tftp-root puts the loaders). IPMI commands may
+// follow each other at once: ipmi_sim is no fragile BMC.
+std::string conductor_config(int agent_port) {
+    return test::e2e_conductor_config(agent_port) +
+           "[DEFAULT]\n"
            "enabled_hardware_types = ipmi\n"
            "enabled_boot_interfaces = ipxe,pxe\n"
-           "enabled_deploy_interfaces = direct\n"
-           "[conductor]\n"
-           "api_url = http://10.0.2.2:{port}\n"
-           "deploy_kernel = file://" +
-           ramdisk +
-           "/ingot-agent.kernel\n"
-           "deploy_ramdisk = file://" +
-           ramdisk +
-           "/ingot-agent.initramfs\n"
-           "automated_clean = false\n"
-           "sync_power_state_interval = 0\n"
-           "deploy_callback_timeout = 480\n"
-           "[deploy]\n"
-           "http_root = {state_dir}/httpboot\n"
            "[pxe]\n"
-           "kernel_append_params = console=ttyS0 panic=-1 ipa-advertise-host=127.0.0.1 ipa-advertise-port=" +
-           std::to_string(agent_port) +
-           "\n"
            "tftp_root = {state_dir}/tftpboot\n"
-           "image_cache_dir = {state_dir}/master_images\n"
            "[ipmi]\n"
            "min_command_interval = 0\n";
 }
@@ -132,19 +103,14 @@ protected:
     void SetUp() override {
         if (!test::qemu_available()) GTEST_SKIP() << test::kQemuNotInstalled;
         if (!test::IpmiSim::available()) GTEST_SKIP() << test::IpmiSim::kNotInstalled;
-        for (const char* tool : {"genisoimage", "isoinfo", "gzip", "base64", "parted", "sgdisk", "blkid", "debugfs"})
-            if (!test::have_tool(tool)) GTEST_SKIP() << tool << " is missing (scripts/install-deps --test installs it)";
-        ASSERT_EQ(test::missing_ramdisk(), "");
-        std::string image_error;
-        image_ = test::find_instance_image(image_error);
-        ASSERT_FALSE(image_.empty()) << image_error;
-
+        if (std::string tool = test::missing_disk_tool(); !tool.empty())
+            GTEST_SKIP() << tool << " is missing (scripts/install-deps --test installs it)";
+        ASSERT_EQ(test::find_e2e_inputs(image_), "");
         disk_ = work_.path() + "/disk.raw";
-        std::ofstream(disk_).close();
-        fs::resize_file(disk_, kDiskBytes);
+        test::make_sparse_file(disk_, kDiskBytes);
         agent_port_ = test::free_port();
-        conductor_ = std::make_unique<test::ConductorProcess>(conductor_config(test::ramdisk_dir(), agent_port_));
-        image_server_ = std::make_unique<test::ImageHttpServer>(image_);
+        conductor_ = std::make_unique<test::ConductorProcess>(conductor_config(agent_port_));
+        image_server_ = std::make_unique<test::ImageHttpServer>(image_.path);
         // What the firmware loads first, as an operator's DHCP would name
         // it: the conductor's iPXE script, or a file of the TFTP root.
         std::string bootfile = "http://10.0.2.2:" + std::to_string(conductor_->port()) + "/boot/boot.ipxe";
@@ -155,17 +121,17 @@ protected:
             ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
             bootfile = GetParam().uefi ? "bootx64.efi" : "pxelinux.0";
         }
-        bmc_ = std::make_unique<test::IpmiSim>(test::QemuMachineSpec{
-            .dir = work_.path(),
-            .disk = disk_,
-            .mac = kMac,
-            .bootfile = bootfile,
-            .tftp_root = tftp_root,
-            .agent_port_forward = agent_port_,
-            .uefi = GetParam().uefi,
-            // The agent ramdisk unpacks to ~120 MB (41 MB compressed); with
-            // 256 MiB the kernel cannot unpack it and panics.
-            .memory_mib = 1024});
+        bmc_ = std::make_unique<test::IpmiSim>(
+            test::QemuMachineSpec{.dir = work_.path(),
+                                  .disk = disk_,
+                                  .mac = kMac,
+                                  .bootfile = bootfile,
+                                  .tftp_root = tftp_root,
+                                  .agent_port_forward = agent_port_,
+                                  .uefi = GetParam().uefi,
+                                  // The agent ramdisk unpacks to ~120 MB (41 MB compressed); with
+                                  // 256 MiB the kernel cannot unpack it and panics.
+                                  .memory_mib = 1024});
     }
 
     // Everything that helps understand a failure.
@@ -177,38 +143,8 @@ protected:
                "--- qemu ---\n" + bmc_->machine_log();
     }
 
-    // Polls the node until `done` or `limit`, feeding the timeline.
-    json wait_node(const std::string& uuid, const std::function<bool(const json&)>& done, std::chrono::seconds limit) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        json n;
-        do {
-            n = test::get_node(api_, uuid);
-            timeline_->poll(n);
-            if (done(n)) return n;
-            std::this_thread::sleep_for(500ms);
-        } while (std::chrono::steady_clock::now() < deadline);
-        return n;
-    }
-
-    // Waits for `pattern` on the console after byte `from`, feeding the timeline.
-    std::string wait_console(const std::regex& pattern, std::size_t from, std::chrono::seconds limit,
-                             const std::string& uuid) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        do {
-            timeline_->poll(test::get_node(api_, uuid));
-            std::smatch m;
-            const std::string text = bmc_->console().text(from);
-            if (std::regex_search(text, m, pattern)) return m.str(0);
-            std::this_thread::sleep_for(500ms);
-        } while (std::chrono::steady_clock::now() < deadline);
-        return "";
-    }
-
     test::TempDir work_;
-    // The partition image tests/e2e/build-instance-image builds: an ext4
-    // root with a Debian kernel and an initramfs whose /init prints
-    // INGOT-INSTANCE-UP and INGOT-CONFIGDRIVE-UUID, then powers off.
-    std::string image_;
+    test::InstanceImage image_;
     std::string disk_;
     std::unique_ptr<test::ConductorProcess> conductor_;
     std::unique_ptr<test::ImageHttpServer> image_server_;
@@ -216,77 +152,38 @@ protected:
     std::unique_ptr<test::IpmiSim> bmc_;
     int agent_port_ = 0;
     HttpClient api_ = test::api_client("http://127.0.0.1:1");
-    std::unique_ptr<test::DeployTimeline> timeline_;
+    std::unique_ptr<test::E2EDeploy> deploy_;
 };
 
 TEST_P(IpmiNetworkBootDeploy, PartitionImageWithConfigDrive) {
     const BootCase mode = GetParam();
     api_ = test::api_client(conductor_->url());
-    timeline_ = std::make_unique<test::DeployTimeline>(bmc_->console(), kConsoleMarkers);
-
-    // The image, as the test knows it before the deploy.
-    const std::string image_sha256 = test::run({"sha256sum", image_}).out.substr(0, 64);
-    const auto image_probe = test::probe_partition(image_, {0, 0, fs::file_size(image_), "", ""});
-    ASSERT_EQ(image_probe.count("TYPE") ? image_probe.at("TYPE") : "", "ext4") << image_ << " is no ext4 image";
-    const std::string image_fs_uuid = image_probe.at("UUID");
+    deploy_ = std::make_unique<test::E2EDeploy>(api_, bmc_->console(), kConsoleMarkers);
 
     // Enroll: ipmi with the boot interface under test, direct deploy, the
     // firmware's boot mode, the virtio disk by name.
-    auto r = api_.request(
-        "POST", "/v1/nodes",
-        json({{"driver", "ipmi"},
-              {"name", "e2e-qemu"},
-              {"boot_interface", mode.boot_interface},
-              {"deploy_interface", "direct"},
-              {"driver_info", bmc_->driver_info()},
-              {"properties",
-               {{"root_device", {{"name", "/dev/vda"}}}, {"capabilities", std::string("boot_mode:") + mode.boot_mode}}}})
-            .dump());
-    ASSERT_EQ(r.status, 201) << r.body;
-    const std::string uuid = json::parse(r.body)["uuid"];
-    r = api_.request("POST", "/v1/ports", json({{"address", kMac}, {"node_uuid", uuid}}).dump());
-    ASSERT_EQ(r.status, 201) << r.body;
-    json n = test::provision_action(api_, uuid, "manage");
-    ASSERT_EQ(n["provision_state"], "manageable") << n.dump() << diagnostics();
-    n = test::provision_action(api_, uuid, "provide");  // automated_clean = false: no boot
-    ASSERT_EQ(n["provision_state"], "available") << n.dump() << diagnostics();
-    auto v = json::parse(api_.request("GET", "/v1/nodes/" + uuid + "/validate").body);
-    for (const char* iface : {"power", "management", "boot"})
-        EXPECT_EQ(v[iface]["result"], true) << iface << ": " << v.dump();
+    std::string uuid;
+    ASSERT_EQ(
+        deploy_->enroll(
+            {{"driver", "ipmi"},
+             {"name", "e2e-qemu"},
+             {"boot_interface", mode.boot_interface},
+             {"deploy_interface", "direct"},
+             {"driver_info", bmc_->driver_info()},
+             {"properties",
+              {{"root_device", {{"name", "/dev/vda"}}}, {"capabilities", std::string("boot_mode:") + mode.boot_mode}}}},
+            kMac, uuid),
+        "")
+        << diagnostics();
 
     // Deploy: the partition image from the test's HTTP server (through
     // slirp, as the agent reaches it), a config drive naming the node.
-    r = api_.request(
-        "PATCH", "/v1/nodes/" + uuid,
-        json::array({{{"op", "add"},
-                      {"path", "/instance_info/image_source"},
-                      {"value", test::guest_url(*image_server_, "/instance.raw")}},
-                     {{"op", "add"}, {"path", "/instance_info/image_os_hash_algo"}, {"value", "sha256"}},
-                     {{"op", "add"}, {"path", "/instance_info/image_os_hash_value"}, {"value", image_sha256}},
-                     {{"op", "add"}, {"path", "/instance_info/image_type"}, {"value", "partition"}},
-                     {{"op", "add"}, {"path", "/instance_info/root_gb"}, {"value", 1}}})
-            .dump());
-    ASSERT_EQ(r.status, 200) << r.body;
-    const std::string configdrive = test::make_config_drive(work_.path(), {{"uuid", uuid}, {"name", "e2e-qemu"}});
     const std::size_t deploy_mark = bmc_->console().size();
-    r = api_.request("PUT", "/v1/nodes/" + uuid + "/states/provision",
-                     json({{"target", "active"}, {"configdrive", configdrive}}).dump());
-    ASSERT_EQ(r.status, 202) << r.body;
-    timeline_->note("PUT provision active");
-
-    n = wait_node(
-        uuid,
-        [](const json& node) {
-            const auto state = node["provision_state"];
-            return (state == "active" || state == "deploy failed") && node["reservation"].is_null();
-        },
-        540s);
-    timeline_->note("deploy over: " + n["provision_state"].dump());
-    auto history = [&] {
-        auto h = api_.request("GET", "/v1/nodes/" + uuid + "/history");
-        return h.status == 200 ? json::parse(h.body).value("history", json::array()) : json::array();
-    };
-    std::cout << timeline_->report(history());
+    ASSERT_EQ(
+        deploy_->start_partition_deploy(uuid, test::guest_url(*image_server_, "/instance.raw"), image_, work_.path()),
+        "");
+    json n = deploy_->wait_deploy_over(uuid, 540s);
+    std::cout << deploy_->report(uuid);
     ASSERT_EQ(n["provision_state"], "active") << n.dump(2) << diagnostics();
     EXPECT_TRUE(n["last_error"].is_null()) << n.dump();
     EXPECT_EQ(n["power_state"], "power on");
@@ -295,11 +192,12 @@ TEST_P(IpmiNetworkBootDeploy, PartitionImageWithConfigDrive) {
     // The conductor's last act was powering the machine on from its disk:
     // the instance comes up with its root and the config drive's UUID.
     const std::string up =
-        wait_console(std::regex("INGOT-INSTANCE-UP root=UUID=([0-9a-f-]+)"), deploy_mark, 120s, uuid);
+        deploy_->wait_console(std::regex("INGOT-INSTANCE-UP root=UUID=([0-9a-f-]+)"), deploy_mark, 120s, uuid);
     ASSERT_NE(up, "") << "the deployed instance did not come up" << diagnostics();
-    timeline_->note("instance up (1st boot): " + up);
-    EXPECT_EQ(up, "INGOT-INSTANCE-UP root=UUID=" + image_fs_uuid);
-    EXPECT_NE(wait_console(std::regex("INGOT-CONFIGDRIVE-UUID " + uuid), deploy_mark, 30s, uuid), "") << diagnostics();
+    deploy_->timeline().note("instance up (1st boot): " + up);
+    EXPECT_EQ(up, "INGOT-INSTANCE-UP root=UUID=" + image_.fs_uuid);
+    EXPECT_NE(deploy_->wait_console(std::regex("INGOT-CONFIGDRIVE-UUID " + uuid), deploy_mark, 30s, uuid), "")
+        << diagnostics();
     const std::string deploy_console = bmc_->console().text(deploy_mark);
     EXPECT_NE(deploy_console.find("ingot-ramdisk: starting ingot-agent"), std::string::npos)
         << "the deploy ran without the ramdisk booting?";
@@ -310,7 +208,9 @@ TEST_P(IpmiNetworkBootDeploy, PartitionImageWithConfigDrive) {
     const char* loader = ipxe ? "boot.ipxe" : mode.uefi ? "Welcome to GRUB" : "PXELINUX";
     EXPECT_LT(deploy_console.find(loader), deploy_console.find("ingot-ramdisk: starting ingot-agent"))
         << loader << " did not load the ramdisk";
-    if (!ipxe) EXPECT_EQ(deploy_console.find("boot.ipxe"), std::string::npos) << "a pxe node got the iPXE script";
+    if (!ipxe) {
+        EXPECT_EQ(deploy_console.find("boot.ipxe"), std::string::npos) << "a pxe node got the iPXE script";
+    }
 
     // Off through the API (the instance may have powered itself off already).
     n = test::power_action(api_, uuid, "power off");
@@ -318,8 +218,8 @@ TEST_P(IpmiNetworkBootDeploy, PartitionImageWithConfigDrive) {
     ASSERT_FALSE(bmc_->power_on()) << "QEMU still runs";
 
     test::expect_deployed_partition_image({.disk = disk_,
-                                           .image = image_,
-                                           .image_fs_uuid = image_fs_uuid,
+                                           .image = image_.path,
+                                           .image_fs_uuid = image_.fs_uuid,
                                            .node_uuid = uuid,
                                            .config_drive_iso = work_.path() + "/config-drive.iso",
                                            .work_dir = work_.path(),
@@ -327,23 +227,25 @@ TEST_P(IpmiNetworkBootDeploy, PartitionImageWithConfigDrive) {
     if (HasFatalFailure()) return;
 
     // Boot it again from the disk, through the API and the BMC.
-    r = api_.request("PUT", "/v1/nodes/" + uuid + "/management/boot_device",
-                     json({{"boot_device", "disk"}, {"persistent", true}}).dump());
+    auto r = api_.request("PUT", "/v1/nodes/" + uuid + "/management/boot_device",
+                          json({{"boot_device", "disk"}, {"persistent", true}}).dump());
     ASSERT_EQ(r.status, 204) << r.body;
     const std::size_t boot_mark = bmc_->console().size();
-    timeline_->note("power on from disk through the API");
+    deploy_->timeline().note("power on from disk through the API");
     n = test::power_action(api_, uuid, "power on");
     ASSERT_EQ(n["power_state"], "power on") << n.dump() << diagnostics();
-    const std::string again = wait_console(std::regex("INGOT-INSTANCE-UP root=UUID=[0-9a-f-]+"), boot_mark, 120s, uuid);
+    const std::string again =
+        deploy_->wait_console(std::regex("INGOT-INSTANCE-UP root=UUID=[0-9a-f-]+"), boot_mark, 120s, uuid);
     ASSERT_NE(again, "") << diagnostics();
-    timeline_->note("instance up (2nd boot)");
+    deploy_->timeline().note("instance up (2nd boot)");
     EXPECT_EQ(again, up);
-    EXPECT_NE(wait_console(std::regex("INGOT-CONFIGDRIVE-UUID " + uuid), boot_mark, 30s, uuid), "") << diagnostics();
+    EXPECT_NE(deploy_->wait_console(std::regex("INGOT-CONFIGDRIVE-UUID " + uuid), boot_mark, 30s, uuid), "")
+        << diagnostics();
     const std::string second = bmc_->console().text(boot_mark);
     EXPECT_NE(second.find("power on, disk first"), std::string::npos) << second;
     // The NIC's iPXE ROM says this whenever the firmware boots from the network.
     EXPECT_EQ(second.find("Configuring (net0"), std::string::npos) << "the disk boot went to the network";
-    std::cout << timeline_->report(history());
+    std::cout << deploy_->report(uuid);
     test::power_action(api_, uuid, "power off");
 }
 
@@ -369,17 +271,15 @@ TEST(E2EBench, DISABLED_ConcurrentDeploys) {
     if (!test::IpmiSim::available()) GTEST_SKIP() << test::IpmiSim::kNotInstalled;
     const char* env = std::getenv("INGOT_E2E_MACHINES");
     const int machines = env && *env ? std::max(1, std::atoi(env)) : 4;
-    std::string error;
-    const std::string image = test::find_instance_image(error);
-    ASSERT_FALSE(image.empty()) << error;
-    const std::string image_sha256 = test::run({"sha256sum", image}).out.substr(0, 64);
+    test::InstanceImage image;
+    ASSERT_EQ(test::find_e2e_inputs(image), "");
 
     test::TempDir work;
     const int agent_port = test::free_port();  // one forward per machine below; the first seeds the config
     // Every machine advertises its own forwarded port, so the conductor's
     // kernel_append_params cannot carry it: each node gets its own.
-    test::ConductorProcess conductor(conductor_config(test::ramdisk_dir(), agent_port));
-    test::ImageHttpServer image_server(image);
+    test::ConductorProcess conductor(conductor_config(agent_port));
+    test::ImageHttpServer image_server(image.path);
     HttpClient api = test::api_client(conductor.url());
 
     struct Machine {
@@ -394,16 +294,15 @@ TEST(E2EBench, DISABLED_ConcurrentDeploys) {
         std::snprintf(mac, sizeof mac, "52:54:00:e2:f0:%02x", i + 1);
         fs::create_directories(work.path() + "/m" + std::to_string(i));
         m.disk = work.path() + "/m" + std::to_string(i) + "/disk.raw";
-        std::ofstream(m.disk).close();
-        fs::resize_file(m.disk, kDiskBytes);
+        test::make_sparse_file(m.disk, kDiskBytes);
         m.agent_port = test::free_port();
-        m.bmc = std::make_unique<test::IpmiSim>(test::QemuMachineSpec{
-            .dir = work.path() + "/m" + std::to_string(i),
-            .disk = m.disk,
-            .mac = mac,
-            .bootfile = "http://10.0.2.2:" + std::to_string(conductor.port()) + "/boot/boot.ipxe",
-            .agent_port_forward = m.agent_port,
-            .memory_mib = 1024});
+        m.bmc = std::make_unique<test::IpmiSim>(
+            test::QemuMachineSpec{.dir = work.path() + "/m" + std::to_string(i),
+                                  .disk = m.disk,
+                                  .mac = mac,
+                                  .bootfile = "http://10.0.2.2:" + std::to_string(conductor.port()) + "/boot/boot.ipxe",
+                                  .agent_port_forward = m.agent_port,
+                                  .memory_mib = 1024});
         auto r = api.request(
             "POST", "/v1/nodes",
             json({{"driver", "ipmi"},
@@ -413,15 +312,17 @@ TEST(E2EBench, DISABLED_ConcurrentDeploys) {
                   {"driver_info",
                    [&] {
                        json info = m.bmc->driver_info();
-                       info["kernel_append_params"] = "console=ttyS0 panic=-1 ipa-advertise-host=127.0.0.1 "
-                                                      "ipa-advertise-port=" + std::to_string(m.agent_port);
+                       info["kernel_append_params"] =
+                           "console=ttyS0 panic=-1 ipa-advertise-host=127.0.0.1 "
+                           "ipa-advertise-port=" +
+                           std::to_string(m.agent_port);
                        return info;
                    }()},
                   {"properties", {{"root_device", {{"name", "/dev/vda"}}}, {"capabilities", "boot_mode:bios"}}},
                   {"instance_info",
                    {{"image_source", test::guest_url(image_server, "/instance.raw")},
                     {"image_os_hash_algo", "sha256"},
-                    {"image_os_hash_value", image_sha256},
+                    {"image_os_hash_value", image.sha256},
                     {"image_type", "partition"},
                     {"root_gb", 1}}}})
                 .dump());
@@ -455,8 +356,7 @@ TEST(E2EBench, DISABLED_ConcurrentDeploys) {
         if (std::count(done.begin(), done.end(), true) == machines) break;
         std::this_thread::sleep_for(500ms);
     }
-    std::printf("[ bench ] %d machine(s) deployed at once: %d active, the last after %.1f s\n", machines, active,
-                last);
+    std::printf("[ bench ] %d machine(s) deployed at once: %d active, the last after %.1f s\n", machines, active, last);
     const std::string log = conductor.log();
     for (std::size_t pos = log.find("agent_deploy.deployed"); pos != std::string::npos;
          pos = log.find("agent_deploy.deployed", pos + 1))

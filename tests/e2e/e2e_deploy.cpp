@@ -1,5 +1,6 @@
 #include "tests/e2e/e2e_deploy.h"
 
+#include <iostream>
 #include <thread>
 
 #include "tests/e2e/config_drive.h"
@@ -50,8 +51,11 @@ std::string E2EDeploy::start_partition_deploy(const std::string& uuid, const std
     return "";
 }
 
-json E2EDeploy::wait_deploy_over(const std::string& uuid, std::chrono::seconds limit) {
-    json n = wait_node(
+std::string E2EDeploy::deploy_to_active(const std::string& uuid, const std::string& image_url,
+                                        const InstanceImage& image, const std::string& work_dir,
+                                        std::chrono::seconds limit) {
+    if (std::string error = start_partition_deploy(uuid, image_url, image, work_dir); !error.empty()) return error;
+    const json n = wait_node(
         uuid,
         [](const json& node) {
             const auto state = node["provision_state"];
@@ -59,7 +63,11 @@ json E2EDeploy::wait_deploy_over(const std::string& uuid, std::chrono::seconds l
         },
         limit);
     timeline_.note("deploy over: " + n["provision_state"].dump());
-    return n;
+    std::cout << report(uuid);
+    if (n["provision_state"] != "active") return "the deploy did not end active: " + n.dump(2);
+    if (!n["last_error"].is_null()) return "active with last_error: " + n.dump(2);
+    if (n["power_state"] != "power on") return "active but not powered on: " + n.dump(2);
+    return "";
 }
 
 json E2EDeploy::wait_node(const std::string& uuid, const std::function<bool(const json&)>& done,

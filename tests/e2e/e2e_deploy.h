@@ -42,9 +42,12 @@ public:
     std::string start_partition_deploy(const std::string& uuid, const std::string& image_url,
                                        const InstanceImage& image, const std::string& work_dir);
 
-    // Polls until the deploy is over (active or deploy failed, unlocked) or
-    // `limit` passes; returns the node as last read and notes it.
-    nlohmann::json wait_deploy_over(const std::string& uuid, std::chrono::seconds limit);
+    // start_partition_deploy, then polls until the deploy is over (active
+    // or deploy failed, unlocked) or `limit` passes, and prints the
+    // timeline. "" when the node ended active, powered on, without
+    // last_error; else what went wrong with the node as last read.
+    std::string deploy_to_active(const std::string& uuid, const std::string& image_url, const InstanceImage& image,
+                                 const std::string& work_dir, std::chrono::seconds limit);
     // Polls the node until `done` or `limit`.
     nlohmann::json wait_node(const std::string& uuid, const std::function<bool(const nlohmann::json&)>& done,
                              std::chrono::seconds limit);

@@ -180,13 +180,9 @@ TEST_P(IpmiNetworkBootDeploy, PartitionImageWithConfigDrive) {
     // slirp, as the agent reaches it), a config drive naming the node.
     const std::size_t deploy_mark = bmc_->console().size();
     ASSERT_EQ(
-        deploy_->start_partition_deploy(uuid, test::guest_url(*image_server_, "/instance.raw"), image_, work_.path()),
-        "");
-    json n = deploy_->wait_deploy_over(uuid, 540s);
-    std::cout << deploy_->report(uuid);
-    ASSERT_EQ(n["provision_state"], "active") << n.dump(2) << diagnostics();
-    EXPECT_TRUE(n["last_error"].is_null()) << n.dump();
-    EXPECT_EQ(n["power_state"], "power on");
+        deploy_->deploy_to_active(uuid, test::guest_url(*image_server_, "/instance.raw"), image_, work_.path(), 540s),
+        "")
+        << diagnostics();
     EXPECT_EQ(bmc_->boot_device(), "default") << "the conductor left the machine booting from the disk";
 
     // The conductor's last act was powering the machine on from its disk:
@@ -213,7 +209,7 @@ TEST_P(IpmiNetworkBootDeploy, PartitionImageWithConfigDrive) {
     }
 
     // Off through the API (the instance may have powered itself off already).
-    n = test::power_action(api_, uuid, "power off");
+    json n = test::power_action(api_, uuid, "power off");
     ASSERT_EQ(n["power_state"], "power off") << n.dump() << diagnostics();
     ASSERT_FALSE(bmc_->power_on()) << "QEMU still runs";
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/json_input.h"
 #include "common/strings.h"
 #include "interfaces/base_interface.h"
 #include "interfaces/boot_mode.h"
@@ -71,9 +72,9 @@ std::string boot_option(const interfaces::Task& task) {
     if (caps.is_object()) option = string_at(caps, "boot_option");
     if (caps.is_string()) {
         try {
-            json parsed = json::parse(caps.get<std::string>());
+            json parsed = parse_json(caps.get<std::string>());
             if (parsed.is_object()) option = string_at(parsed, "boot_option");
-        } catch (const json::exception&) {
+        } catch (const JsonInputError&) {
         }
     }
     if (option.empty()) option = interfaces::capability(task, "boot_option");

@@ -1,4 +1,5 @@
 #include "cli/api_client.h"
+#include "common/json_input.h"
 
 #include <set>
 
@@ -42,13 +43,13 @@ std::string message_from_object(const json& obj) {
 }  // namespace
 
 std::string error_message_from_body(long status, std::string_view body) {
-    json outer = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    json outer = try_parse_json(body);
     if (outer.is_object()) {
         std::string message;
         auto it = outer.find("error_message");
         if (it != outer.end() && it->is_string()) {
             // The double encoding: a JSON document inside a JSON string.
-            json inner = json::parse(it->get<std::string>(), nullptr, false);
+            json inner = try_parse_json(it->get<std::string>());
             message = inner.is_object() ? message_from_object(inner) : it->get<std::string>();
         } else if (it != outer.end() && it->is_object()) {
             message = message_from_object(*it);
@@ -74,7 +75,7 @@ json ApiClient::call(std::string_view method, const std::string& path, const jso
     if (response.status < 200 || response.status >= 300)
         throw ApiError(response.status, error_message_from_body(response.status, response.body));
     if (response.body.empty()) return nullptr;
-    json parsed = json::parse(response.body, nullptr, false);
+    json parsed = try_parse_json(response.body);
     if (parsed.is_discarded())
         throw std::runtime_error("the server's answer to " + std::string(method) + " " + path + " is not JSON");
     return parsed;

@@ -1,6 +1,7 @@
 #include "cli/key_values.h"
 
 #include "cli/cli_errors.h"
+#include "common/json_input.h"
 
 namespace ingot::cli {
 
@@ -10,7 +11,7 @@ KeyValue parse_key_value(std::string_view arg) {
         throw UsageError("attributes must be KEY=VALUE, not \"" + std::string(arg) + "\"");
     KeyValue kv{std::string(arg.substr(0, eq)), nullptr};
     std::string_view text = arg.substr(eq + 1);
-    json decoded = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    json decoded = try_parse_json(text);
     kv.value = decoded.is_discarded() ? json(std::string(text)) : std::move(decoded);
     return kv;
 }

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/node_common.h"
 #include "cli/wait.h"
+#include "common/json_input.h"
 
 namespace ingot::cli {
 namespace {
@@ -48,12 +49,12 @@ struct ProvisionOptions {
 json json_argument(const std::string& option, const std::string& arg) {
     std::string text = arg;
     if (arg == "-") text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    json parsed = try_parse_json(text);
     if (parsed.is_discarded() && arg != "-") {
         if (std::ifstream file(arg); file) {
             std::stringstream content;
             content << file.rdbuf();
-            parsed = json::parse(content.str(), nullptr, false);
+            parsed = try_parse_json(content.str());
             if (parsed.is_discarded()) throw UsageError(option + ": the file " + arg + " does not hold valid JSON");
         }
     }
@@ -66,7 +67,7 @@ json json_argument(const std::string& option, const std::string& arg) {
 // sent as an object, for the conductor to build the drive; anything else is
 // sent as the string given (a URL, or a base64-encoded gzipped ISO).
 json config_drive_argument(const std::string& arg) {
-    json parsed = json::parse(arg, nullptr, false);
+    json parsed = try_parse_json(arg);
     if (!parsed.is_discarded() && parsed.is_object()) return parsed;
     return arg;
 }

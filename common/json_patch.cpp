@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
+#include "common/json_input.h"
 #include "common/strings.h"
 
 namespace ingot::json_patch {
@@ -62,8 +63,9 @@ json apply(const json& doc, const json& patch, const Rules& rules) {
                 throw InvalidInput("Adding a new attribute (" + path + ") to the root of the resource is not allowed.");
         }
     }
+    json patched;
     try {
-        return doc.patch(patch);
+        patched = doc.patch(patch);
     } catch (const json::exception& e) {
         // nlohmann reports e.g. "key 'x' not found"; keep its detail but say
         // which kind of problem it was, as jsonpatch does.
@@ -72,6 +74,13 @@ json apply(const json& doc, const json& patch, const Rules& rules) {
         if (bracket != std::string::npos) what = what.substr(bracket + 2);
         throw InvalidInput("Invalid patch: " + what);
     }
+    // Each value is depth-checked when its body is parsed, but patches can
+    // nest one into another, request after request, until dumping the
+    // document would overflow the stack.
+    if (json_depth(patched) > kMaxJsonDepth)
+        throw InvalidInput("Invalid patch: the result would nest deeper than " + std::to_string(kMaxJsonDepth) +
+                           " levels.");
+    return patched;
 }
 
 std::vector<std::string> touched_roots(const json& patch) {

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include "common/json_input.h"
 #include "common/strings.h"
 
 namespace ingot::db {
@@ -64,7 +65,7 @@ nlohmann::json read_value(const SQLite::Column& value, Kind kind) {
     if (value.isNull()) return nullptr;
     switch (kind) {
         case Kind::json:
-            return nlohmann::json::parse(value.getString());
+            return parse_json(value.getString());
         case Kind::boolean:
             return value.getInt() != 0;
         case Kind::integer:

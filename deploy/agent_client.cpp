@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "common/config.h"
+#include "common/json_input.h"
 #include "common/http_client.h"
 #include "common/log.h"
 #include "common/strings.h"
@@ -33,12 +34,12 @@ const json& object_at(const json& node, const char* key) {
 // What the agent's fault body says ({"faultstring": ...}), else its text.
 std::string fault_of(const HttpResponse& r) {
     try {
-        json body = json::parse(r.body);
+        json body = parse_json(r.body);
         if (body.is_object()) {
             if (auto s = string_at(body, "faultstring"); !s.empty()) return s;
             if (auto s = string_at(body, "message"); !s.empty()) return s;
         }
-    } catch (const json::exception&) {
+    } catch (const JsonInputError&) {
     }
     return r.body.size() > 300 ? r.body.substr(0, 300) + "..." : r.body;
 }
@@ -154,8 +155,8 @@ json AgentClient::run(const std::string& name, const json& params, bool wait) {
     }
     json result;
     try {
-        result = json::parse(r.body);
-    } catch (const json::exception&) {
+        result = parse_json(r.body);
+    } catch (const JsonInputError&) {
         throw AgentCommandError("Agent on node " + node_uuid_ + " at " + agent_url_ + " answered command " + name +
                                 " with a body that is not JSON (HTTP " + std::to_string(r.status) + ")");
     }
@@ -186,9 +187,9 @@ json AgentClient::commands() {
                                 " returned HTTP status code " + std::to_string(r.status) +
                                 " listing its commands with error: " + scrub(fault_of(r)));
     try {
-        json body = json::parse(r.body);
+        json body = parse_json(r.body);
         if (body.is_object() && body.contains("commands") && body["commands"].is_array()) return body["commands"];
-    } catch (const json::exception&) {
+    } catch (const JsonInputError&) {
     }
     throw AgentCommandError("Agent on node " + node_uuid_ + " at " + agent_url_ +
                             " answered GET /v1/commands/ without a \"commands\" list");

@@ -25,6 +25,27 @@ struct Version {
     bool at_least(int m) const { return major > 1 || minor >= m; }
 };
 
+// Who sent a request, as the handler's authentication established it
+// (Keystone's token data, or an htpasswd user). Policy checks read it.
+struct Caller {
+    bool authenticated = false;
+    std::string user_id;
+    std::string user_name;
+    std::string user_domain_id;
+    std::string project_id;  // empty unless the token is project-scoped
+    std::string project_name;
+    std::string project_domain_id;
+    std::string domain_id;  // set for a domain-scoped token
+    bool system_scope = false;  // a system-scoped token ("system": {"all": true})
+    std::vector<std::string> roles;
+
+    bool has_role(const std::string& role) const {
+        for (const auto& r : roles)
+            if (r == role) return true;
+        return false;
+    }
+};
+
 struct Request {
     std::string method;
     std::string path;                                        // as received, without the query
@@ -33,7 +54,13 @@ struct Request {
     std::map<std::string, std::string> headers;              // names lower-cased
     std::string body;
     Version version;
-    std::string base_url;  // "http(s)://host:port", for links
+    std::string scheme;          // "http" or "https": how this request arrived
+    std::string remote_address;  // the peer's IP address (IPv4 or IPv6, no brackets)
+    std::string local_address;   // the address the request arrived on
+    Caller caller;               // set by the handler's authentication
+    // "http(s)://host:port" for links; set by the handler from what it
+    // trusts (a configured endpoint or a checked Host), never by the server.
+    std::string base_url;
     std::string request_id;
     std::string query_error;  // set when the query string could not be decoded
 

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "common/http_client.h"
+#include "common/json_input.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "power/redfish_sessions.h"
@@ -21,7 +22,7 @@ bool is_retryable_status(const std::string& method, long status) {
 
 // The most useful text of a Redfish error body, or the raw body cut short.
 std::string error_text(const std::string& body) {
-    json doc = json::parse(body, nullptr, false);
+    json doc = try_parse_json(body);
     if (doc.is_object() && doc.contains("error") && doc["error"].is_object()) {
         const json& e = doc["error"];
         std::string text = e.value("message", std::string());
@@ -61,7 +62,7 @@ std::string RedfishClient::bmc() const {
 
 json RedfishClient::get(const std::string& path) {
     HttpResponse r = send("GET", path, "");
-    json doc = json::parse(r.body, nullptr, false);
+    json doc = try_parse_json(r.body);
     if (!doc.is_object()) {
         throw interfaces::BmcError(bmc() + " answered GET " + path + " for node " + node_ +
                                    " with malformed JSON (HTTP " + std::to_string(r.status) + ", " +
@@ -87,7 +88,7 @@ void RedfishClient::wait_for_task(const std::string& monitor) {
     while (true) {
         HttpResponse r = send("GET", monitor, "");
         if (r.status == 204) return;
-        json task = json::parse(r.body, nullptr, false);
+        json task = try_parse_json(r.body);
         const std::string state = task.is_object() ? task.value("TaskState", std::string()) : std::string();
         if (r.status != 202 && state != "Running" && state != "New" && state != "Starting" && state != "Pending") {
             const std::string status = task.is_object() ? task.value("TaskStatus", std::string("OK")) : "OK";
@@ -175,7 +176,7 @@ void RedfishClient::log_in() {
     std::string sessions_path = connection_.root_prefix + "/SessionService/Sessions";
     HttpResponse root = http_->request("GET", connection_.root_prefix);
     if (root.status == 200) {
-        json doc = json::parse(root.body, nullptr, false);
+        json doc = try_parse_json(root.body);
         if (doc.is_object() && doc.contains("Links") && doc["Links"].is_object()) {
             const json& links = doc["Links"];
             if (auto s = links.find("Sessions"); s != links.end() && s->is_object() && s->contains("@odata.id"))

@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/json_input.h"
 #include "vbmc/memory_machine.h"
 #include "vbmc/qemu_machine.h"
 
@@ -188,7 +190,9 @@ std::vector<SystemConfig> parse_config(const json& doc, const std::string& base_
 std::vector<SystemConfig> load_config_file(const std::string& path) {
     std::ifstream f(path);
     if (!f) throw ConfigError("cannot read config file " + path);
-    json doc = json::parse(f, nullptr, false);
+    std::stringstream text;
+    text << f.rdbuf();
+    json doc = try_parse_json(text.str());
     if (doc.is_discarded()) throw ConfigError("config file " + path + " is not valid JSON");
     return parse_config(doc, std::filesystem::path(path).parent_path().string());
 }

@@ -1,5 +1,7 @@
 #include "vbmc/qmp_client.h"
 
+#include "common/json_input.h"
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -58,7 +60,7 @@ nlohmann::json QmpClient::read_message() {
             std::string line = buffer_.substr(0, eol);
             buffer_.erase(0, eol + 1);
             if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
-            auto msg = nlohmann::json::parse(line, nullptr, false);
+            auto msg = try_parse_json(line);
             if (msg.is_discarded()) throw QmpError("QEMU sent invalid JSON: " + line);
             return msg;
         }

@@ -1,5 +1,6 @@
 #include "vbmc/request_parsing.h"
 
+#include "common/json_input.h"
 #include "vbmc/media_download.h"
 #include "vbmc/redfish_errors.h"
 
@@ -41,7 +42,7 @@ json parse_body(const std::string& body, bool empty_ok) {
         if (empty_ok) return json::object();
         throw RedfishError(400, "MalformedJSON", "The request body is empty; a JSON object is required.");
     }
-    json doc = json::parse(body, nullptr, false);
+    json doc = try_parse_json(body);
     if (doc.is_discarded() || !doc.is_object())
         throw RedfishError(400, "MalformedJSON",
                            "The request body submitted was malformed JSON and could not be parsed.");

@@ -4,14 +4,15 @@
 
 #include "common/config.h"
 #include "common/errors.h"
+#include "common/json_input.h"
 #include "common/strings.h"
 
 namespace ingot::api {
 
 json parse_json_body(const Request& request) {
     try {
-        return json::parse(request.body);
-    } catch (const json::parse_error& e) {
+        return parse_json(request.body);
+    } catch (const JsonInputError& e) {
         throw InvalidInput(std::string("Invalid JSON in request body: ") + e.what());
     }
 }
@@ -40,7 +41,9 @@ json links(const std::string& base, const std::string& path) {
 Response json_response(int status, const json& body) {
     Response r;
     r.status = status;
-    r.body = body.dump();
+    // Replace rather than throw: a byte that is not UTF-8 (from a BMC, a
+    // plugin) must not turn a good answer into a 500.
+    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
     return r;
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/json_input.h"
 #include "common/log.h"
 #include "common/strings.h"
 
@@ -42,7 +43,9 @@ const char* reason_phrase(int status) {
 std::string protocol_error_body(int status, const std::string& description) {
     std::string inner = "{\"code\": " + std::to_string(status) +
                         ", \"title\": " + nlohmann::json(reason_phrase(status)).dump() +
-                        ", \"description\": " + nlohmann::json(description).dump() + "}";
+                        ", \"description\": " +
+                        nlohmann::json(description).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                        "}";
     return nlohmann::json{{"error_message", inner}}.dump();
 }
 
@@ -66,7 +69,9 @@ std::string fault_body(int status, const std::string& message) {
     std::string inner = "{\"faultcode\": \"";
     inner += status >= 500 ? "Server" : "Client";
     inner += "\", \"faultstring\": ";
-    inner += nlohmann::json(message).dump();
+    // Messages quote what the client sent; bytes that are not UTF-8 must
+    // not turn an error answer into an exception.
+    inner += nlohmann::json(message).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     inner += ", \"debuginfo\": null}";
     return nlohmann::json{{"error_message", inner}}.dump();
 }
@@ -108,6 +113,8 @@ Response Dispatcher::route(Request& request) const {
         return json_error(404, protocol_error_body(404, "The resource could not be found."));
     }
     request.params = std::move(m.params);
+    for (const auto& [name, value] : request.params)
+        if (!is_valid_utf8(value)) return json_error(400, fault_body(400, "Invalid UTF-8 in the request path."));
     const bool versioned = starts_with(request.path, "/v1");
     if (versioned) {
         try {
@@ -157,6 +164,12 @@ void log_request(const Request& request, int status, std::chrono::steady_clock::
                               {"duration_ms", std::to_string(micros.count() / 1000.0)}});
 }
 
+bool query_is_utf8(const Request& request) {
+    for (const auto& [name, value] : request.query)
+        if (!is_valid_utf8(name) || !is_valid_utf8(value)) return false;
+    return true;
+}
+
 }  // namespace
 
 Response Dispatcher::handle(Request& request) const {
@@ -165,6 +178,8 @@ Response Dispatcher::handle(Request& request) const {
     Response r;
     if (!request.query_error.empty()) {
         r = json_error(400, fault_body(400, "Invalid percent-encoding in the query string."));
+    } else if (!query_is_utf8(request)) {
+        r = json_error(400, fault_body(400, "Invalid UTF-8 in the query string."));
     } else {
         r = route(request);
     }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.h"
 #include "common/process.h"
 #include "common/strings.h"
 #include "ramdisk-agent/image/errors.h"
@@ -19,12 +20,12 @@ QemuImageInfo qemu_img_info(const std::string& file, const std::string& format) 
         throw ImageFormatError("qemu-img info " + file + " failed (exit " + std::to_string(r.exit_code) +
                                "): " + trim(r.err));
     try {
-        auto j = nlohmann::json::parse(r.out);
+        auto j = parse_json(r.out);
         QemuImageInfo info;
         info.format = j.at("format").get<std::string>();
         info.virtual_size = j.at("virtual-size").get<uint64_t>();
         return info;
-    } catch (const nlohmann::json::exception& e) {
+    } catch (const std::exception& e) {
         throw ImageFormatError("qemu-img info " + file + " printed unexpected JSON: " + e.what());
     }
 }

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/errors.h"
+#include "common/json_input.h"
 #include "common/process.h"
 #include "common/strings.h"
 #include "ramdisk-agent/plan/plan_error.h"
@@ -179,7 +180,7 @@ bool mounts_root(const json& node) {
 }  // namespace
 
 std::vector<BlockDevice> parse_lsblk(const std::string& json_text, const DiscoveryOptions& options) {
-    json doc = json::parse(json_text, nullptr, false);
+    json doc = try_parse_json(json_text);
     if (doc.is_discarded() || !doc.contains("blockdevices") || !doc["blockdevices"].is_array()) {
         throw Error("lsblk output is not the expected JSON");
     }

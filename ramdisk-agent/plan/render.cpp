@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/errors.h"
+#include "common/json_input.h"
 #include "ramdisk-agent/plan/action.h"
 #include "ramdisk-agent/plan/input_driver.h"
 #include "ramdisk-agent/plan/plan_error.h"
@@ -46,7 +47,7 @@ DeployPlan plan_from_file(const std::string& path, const std::string& driver, co
     if (!f) throw InvalidInput("cannot read " + path);
     std::stringstream text;
     text << f.rdbuf();
-    auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+    auto doc = try_parse_json(text.str());
     if (doc.is_discarded()) throw PlanError("", path + " is not JSON");
     DeployPlan plan = input_drivers().create(driver)->parse(doc);
     resolve_disks(plan, discover_devices(discovery));

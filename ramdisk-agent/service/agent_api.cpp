@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/json_input.h"
 #include "common/log.h"
 #include "http/router.h"
 
@@ -122,8 +123,8 @@ Response AgentApi::get_command(const Request& request, const std::string& id) {
 Response AgentApi::run_command(const Request& request) {
     json body;
     try {
-        body = json::parse(request.body);
-    } catch (const json::exception&) {
+        body = parse_json(request.body);
+    } catch (const JsonInputError&) {
         throw HttpFault{400, "Missing or invalid name or params"};
     }
     if (!body.is_object() || !body.contains("name") || !body["name"].is_string() || !body.contains("params") ||

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
+#include "common/json_input.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "ramdisk-agent/service/deploy_commands.h"
@@ -94,7 +95,7 @@ json erase_devices(const DiskAccess& access, const std::vector<plan::BlockDevice
 }  // namespace
 
 EraseTarget parse_erase_target(const std::string& device, const std::string& lsblk_json) {
-    json doc = json::parse(lsblk_json, nullptr, false);
+    json doc = try_parse_json(lsblk_json);
     if (doc.is_discarded() || !doc.contains("blockdevices") || !doc["blockdevices"].is_array() ||
         doc["blockdevices"].empty())
         throw erase_error("lsblk " + device + ": unexpected output");

@@ -1,5 +1,6 @@
 #include "ramdisk-agent/service/conductor_client.h"
 
+#include "common/json_input.h"
 #include "common/strings.h"
 
 namespace ingot::agent::service {
@@ -9,8 +10,8 @@ namespace {
 // human part.
 std::string error_text(const HttpResponse& r) {
     try {
-        auto body = nlohmann::json::parse(r.body);
-        auto inner = nlohmann::json::parse(body.at("error_message").get<std::string>());
+        auto body = parse_json(r.body);
+        auto inner = parse_json(body.at("error_message").get<std::string>());
         return inner.value("faultstring", r.body);
     } catch (const std::exception&) {
         return r.body;
@@ -46,7 +47,7 @@ std::optional<LookupResult> ConductorClient::lookup(const std::vector<std::strin
     auto r = http_.request("GET", path);
     if (r.status == 404) return std::nullopt;
     if (r.status != 200) throw Error("lookup refused (" + std::to_string(r.status) + "): " + error_text(r));
-    auto body = nlohmann::json::parse(r.body);
+    auto body = parse_json(r.body);
     return LookupResult{body.value("node", nlohmann::json::object()), body.value("config", nlohmann::json::object())};
 }
 

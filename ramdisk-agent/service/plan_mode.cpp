@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/json_input.h"
 #include "ramdisk-agent/plan/input_driver.h"
 #include "ramdisk-agent/plan/plan_error.h"
 #include "ramdisk-agent/plan/render.h"
@@ -26,7 +27,7 @@ std::string plan_mode(const std::string& path, const std::string& driver, const 
     if (!in) throw plan::PlanError("", "cannot read " + path);
     std::stringstream text;
     text << in.rdbuf();
-    auto payload = nlohmann::json::parse(text.str(), nullptr, false);
+    auto payload = try_parse_json(text.str());
     if (payload.is_discarded()) throw plan::PlanError("", path + " is not JSON");
     return plan::render_plan(plan_for_payload(payload, driver, access));
 }

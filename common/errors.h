@@ -22,6 +22,21 @@ public:
     int http_status() const override { return 400; }
 };
 
+// 401: no credentials, or credentials that do not check out.
+class Unauthorized : public Error {
+public:
+    using Error::Error;
+    int http_status() const override { return 401; }
+};
+
+// 415: a write whose body is not JSON (also what stops a browser's
+// cross-site form post).
+class UnsupportedMediaType : public Error {
+public:
+    using Error::Error;
+    int http_status() const override { return 415; }
+};
+
 // 403: the operation is not permitted on this resource (e.g. a protected node).
 class Forbidden : public Error {
 public:

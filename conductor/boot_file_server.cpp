@@ -24,12 +24,10 @@ bool is_boot_file_path(const std::string& path) {
 }
 
 http::Response serve_boot_file(const http::Request& request, const std::string& http_root) {
-    // No HEAD: Pistache 0.0.5 adds its own "Content-Length: 0" to a
-    // bodiless answer, so a HEAD reply would carry two conflicting lengths.
-    // Put a web server in front of http_root for BMCs that insist on HEAD.
-    if (request.method != "GET") {
+    // HEAD gets the GET answer's headers (BMCs check media URLs with it).
+    if (request.method != "GET" && request.method != "HEAD") {
         http::Response r = plain(405, "");
-        r.headers.emplace_back("Allow", "GET");
+        r.headers.emplace_back("Allow", "GET, HEAD");
         return r;
     }
     const std::string relative = request.path.size() > 6 ? request.path.substr(6) : "";

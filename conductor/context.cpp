@@ -57,7 +57,8 @@ boot::BootSettings boot_settings(const config::Config& c) {
     boot::BootSettings s;
     s.api_url = without_trailing_slash(c.get_string("conductor", "api_url"));
     if (s.api_url.empty())
-        s.api_url = "http://" + c.get_string("api", "host_ip") + ":" + std::to_string(c.get_int("api", "port"));
+        s.api_url = (c.get_string("api", "tls_cert_file").empty() ? "http://" : "https://") +
+                    c.get_string("api", "host_ip") + ":" + std::to_string(c.get_int("api", "port"));
     s.default_deploy_kernel = c.get_string("conductor", "deploy_kernel");
     s.default_deploy_ramdisk = c.get_string("conductor", "deploy_ramdisk");
     s.http_root = c.get_string("deploy", "http_root");

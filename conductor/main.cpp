@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "conductor/api/controllers.h"
 #include "conductor/api/dispatcher.h"
+#include "conductor/api_settings.h"
 #include "conductor/boot_file_server.h"
 #include "conductor/conductor_registration.h"
 #include "conductor/context.h"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
         if (!config_file.empty()) cfg.load_file(config_file);
         log::set_level(log::parse_level(cfg.get_string("DEFAULT", "log_level")));
         if (!cfg.get_string("DEFAULT", "log_file").empty()) log::set_file(cfg.get_string("DEFAULT", "log_file"));
+        conductor::check_auth_exposure(cfg);
         ctx = conductor::make_context(std::move(cfg), /*migrate=*/true);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ingot-conductor: %s\n", e.what());
@@ -69,14 +71,8 @@ int main(int argc, char** argv) {
         conductor::register_conductor(*ctx);
         conductor::recover_nodes(*ctx);
         auto periodic = std::make_unique<conductor::PeriodicTasks>(*ctx);
-        api::Dispatcher dispatcher(api::make_router(*ctx),
-                                   static_cast<size_t>(ctx->config.get_int("api", "max_request_body_size")));
-        http::ServerOptions opts;
-        opts.host = ctx->config.get_string("api", "host_ip");
-        opts.port = static_cast<uint16_t>(ctx->config.get_int("api", "port"));
-        opts.threads = static_cast<int>(ctx->config.get_int("api", "api_workers"));
-        opts.max_request_bytes = static_cast<size_t>(ctx->config.get_int("api", "max_request_body_size"));
-        opts.thread_name = "ingot-api";
+        api::Dispatcher dispatcher(api::make_router(*ctx), conductor::dispatcher_options(*ctx));
+        http::ServerOptions opts = conductor::api_server_options(ctx->config);
         const std::string http_root = ctx->boot.http_root;
         http::Server server(
             [&dispatcher, &http_root](http::Request& r) {
@@ -102,6 +98,9 @@ int main(int argc, char** argv) {
         }
         ctx->workers.reset();
         conductor::unregister_conductor(*ctx);
+    } catch (const ConfigError& e) {
+        std::fprintf(stderr, "ingot-conductor: %s\n", e.what());
+        return 2;
     } catch (const std::exception& e) {
         log::error("conductor.failed", {{"error", e.what()}});
         std::fprintf(stderr, "ingot-conductor: %s\n", e.what());

@@ -95,7 +95,15 @@ Response error_response(const std::exception_ptr& error, const std::string& requ
 }
 
 Dispatcher::Dispatcher(Router router, size_t max_body_bytes)
-    : router_(std::move(router)), max_body_bytes_(max_body_bytes) {}
+    : Dispatcher(std::move(router), DispatcherOptions{max_body_bytes}) {}
+
+Dispatcher::Dispatcher(Router router, DispatcherOptions options)
+    : router_(std::move(router)), options_(std::move(options)) {
+    // Four threads: enough to keep a few bcrypt runs or Keystone round
+    // trips going at once; the backlog bounds what a flood of bad
+    // passwords can queue (503 past it).
+    if (options_.authenticator) auth_workers_ = std::make_unique<conductor::WorkerPool>(4, 256);
+}
 
 Response Dispatcher::route(Request& request) const {
     Router::Match m;
@@ -129,9 +137,9 @@ Response Dispatcher::route(Request& request) const {
     }
     Response r;
     try {
-        if (request.body.size() > max_body_bytes_) {
+        if (request.body.size() > options_.max_body_bytes) {
             throw PayloadTooLarge("Request is too large: " + std::to_string(request.body.size()) +
-                                  " bytes, the limit is " + std::to_string(max_body_bytes_) + " bytes.");
+                                  " bytes, the limit is " + std::to_string(options_.max_body_bytes) + " bytes.");
         }
         r = (*m.handler)(request);
     } catch (...) {
@@ -164,6 +172,27 @@ void log_request(const Request& request, int status, std::chrono::steady_clock::
                               {"duration_ms", std::to_string(micros.count() / 1000.0)}});
 }
 
+// Ironic's unauthenticated routes: the version documents, and the agent's
+// lookup and heartbeat (bound to the agent token instead).
+bool is_public(const std::string& path) {
+    const auto segments = http::split_path(path);
+    if (segments.empty()) return true;
+    if (segments[0] != "v1") return false;
+    if (segments.size() == 1) return true;
+    return (segments.size() == 2 && segments[1] == "lookup") || (segments.size() == 3 && segments[1] == "heartbeat");
+}
+
+// Writes carry JSON, and say so: a browser cannot send that cross-site
+// without asking first (CORS preflight), so a forged form post or a
+// text/plain fetch() from another page is refused here.
+bool json_write(const Request& request) {
+    if (request.method != "POST" && request.method != "PUT" && request.method != "PATCH") return true;
+    auto type = request.header("content-type");
+    if (!type) return request.body.empty();
+    std::string media = to_lower(trim(type->substr(0, type->find(';'))));
+    return media == "application/json" || (starts_with(media, "application/") && ends_with(media, "+json"));
+}
+
 bool query_is_utf8(const Request& request) {
     for (const auto& [name, value] : request.query)
         if (!is_valid_utf8(name) || !is_valid_utf8(value)) return false;
@@ -172,17 +201,87 @@ bool query_is_utf8(const Request& request) {
 
 }  // namespace
 
+Response Dispatcher::checked(Request& request) const {
+    if (!request.query_error.empty())
+        return json_error(400, fault_body(400, "Invalid percent-encoding in the query string."));
+    if (!query_is_utf8(request)) return json_error(400, fault_body(400, "Invalid UTF-8 in the query string."));
+    if (!options_.allowed_hosts.allows(request)) {
+        log::warning("api.host_refused", {{"host", request.header("host").value_or("")},
+                                          {"client", request.remote_address}});
+        return json_error(400, fault_body(400, "The Host header names no address of this service; add the name "
+                                               "to [api] allowed_hosts or set [api] public_endpoint."));
+    }
+    if (!options_.public_endpoint.empty())
+        request.base_url = options_.public_endpoint;
+    else if (auto host = request.header("host"))
+        request.base_url = (request.scheme.empty() ? "http" : request.scheme) + "://" + *host;
+    else
+        request.base_url = options_.fallback_base_url;
+    if (!json_write(request))
+        return json_error(415, fault_body(415, "The request body must be JSON (Content-Type: application/json)."));
+    return authenticated(request);
+}
+
+Response Dispatcher::authenticated(Request& request) const {
+    if (!options_.authenticator) {
+        request.caller = conductor::auth::noauth_caller();
+        return route(request);
+    }
+    // Anonymous: the version documents say nothing secret, and lookup and
+    // heartbeat are bound to the agent's token instead.
+    if (is_public(request.path)) return route(request);
+    std::optional<http::Caller> caller;
+    try {
+        caller = options_.authenticator->lookup(request);
+    } catch (const Unauthorized& e) {
+        return unauthorized(e.what());
+    }
+    if (caller) {
+        request.caller = std::move(*caller);
+        return route(request);
+    }
+    // The credentials need a slow check: off this thread, and the request
+    // continues on the authentication thread that did it.
+    auto waiting = std::make_shared<Request>(request);
+    Response r;
+    r.deferred = [this, waiting](Reply reply) {
+        const bool queued = auth_workers_->try_submit([this, waiting, reply] {
+            Response final = verify_then_route(*waiting);
+            if (final.deferred)
+                final.deferred(reply);
+            else
+                reply(std::move(final));
+        });
+        if (!queued) reply(json_error(503, fault_body(503, "Too many requests are waiting to be authenticated.")));
+    };
+    return r;
+}
+
+Response Dispatcher::verify_then_route(Request& request) const {
+    try {
+        request.caller = options_.authenticator->verify(request);
+    } catch (const Unauthorized& e) {
+        return unauthorized(e.what());
+    } catch (const std::exception& e) {
+        // Keystone unreachable, say: the caller is not at fault, and
+        // keystonemiddleware answers 503 then too.
+        log::error("api.auth_failed", {{"request_id", request.request_id}, {"error", e.what()}});
+        return json_error(503, fault_body(503, "Authentication is unavailable; try again later."));
+    }
+    return route(request);
+}
+
+Response Dispatcher::unauthorized(const std::string& message) const {
+    Response r = json_error(401, fault_body(401, message));
+    const std::string challenge = options_.authenticator->challenge();
+    if (!challenge.empty()) r.headers.emplace_back("WWW-Authenticate", challenge);
+    return r;
+}
+
 Response Dispatcher::handle(Request& request) const {
     auto started = std::chrono::steady_clock::now();
     request.request_id = "req-" + generate_uuid();
-    Response r;
-    if (!request.query_error.empty()) {
-        r = json_error(400, fault_body(400, "Invalid percent-encoding in the query string."));
-    } else if (!query_is_utf8(request)) {
-        r = json_error(400, fault_body(400, "Invalid UTF-8 in the query string."));
-    } else {
-        r = route(request);
-    }
+    Response r = checked(request);
     r.headers.emplace_back("OpenStack-Request-Id", request.request_id);
     if (!r.deferred) {
         log_request(request, r.status, started);

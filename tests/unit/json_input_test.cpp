@@ -17,7 +17,7 @@ std::string nested(size_t levels, char open = '[', char close = ']') {
 
 TEST(JsonInput, DepthIsCountedOnTheText) {
     EXPECT_EQ(json_text_depth("1", 10), 0u);
-    EXPECT_EQ(json_text_depth("{\"a\": [1, {\"b\": []}]}", 10), 3u);
+    EXPECT_EQ(json_text_depth("{\"a\": [1, {\"b\": []}]}", 10), 4u);
     EXPECT_EQ(json_text_depth(nested(5), 10), 5u);
     // Brackets inside strings, escaped quotes included, are not nesting.
     EXPECT_EQ(json_text_depth(R"({"a": "[[[[\"[[[[", "b": "}}}"})", 10), 1u);
@@ -52,7 +52,7 @@ TEST(JsonInput, MalformedTextIsAJsonInputError) {
 
 TEST(JsonInput, DepthOfADocumentWithoutRecursion) {
     EXPECT_EQ(json_depth(nlohmann::json(3)), 0u);
-    EXPECT_EQ(json_depth(nlohmann::json::parse(R"({"a": [1, {"b": {}}]})")), 3u);
+    EXPECT_EQ(json_depth(nlohmann::json::parse(R"({"a": [1, {"b": {}}]})")), 4u);
     nlohmann::json deep = nlohmann::json::array();
     nlohmann::json* cursor = &deep;
     for (int i = 0; i < 200; ++i) {

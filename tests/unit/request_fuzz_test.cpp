@@ -41,6 +41,7 @@ protected:
         req.body = body;
         req.query = std::move(query);
         req.base_url = "http://127.0.0.1:6385";
+        if (!body.empty()) req.headers["content-type"] = "application/json";
         if (!version.empty()) req.headers["x-openstack-ironic-api-version"] = version;
         return dispatcher->handle(req);
     }

@@ -39,6 +39,7 @@ struct EffectiveRule {
     bool added = false;       // the policy file defines a rule that is not a default
 };
 
+// Immutable once built, so every API thread may share one.
 class Enforcer {
 public:
     // Throws ConfigError naming the file, the rule and the problem when the

@@ -470,6 +470,16 @@ std::vector<OptionSpec> build_options() {
          "Directories searched for plugin shared objects (*.so), in order. Empty:\n"
          "lib/ingot/plugins under the prefix ingot-conductor is installed in. The\n"
          "INGOT_PLUGIN_PATH environment variable (colon-separated) adds more."},
+        {"DEFAULT", "rbac_service_role_elevated_access", Type::boolean, "false",
+         "Let users with the `service` role in the rbac_service_project_name project\n"
+         "pass Ironic's rule:service_role (access to every project's nodes, as a\n"
+         "system-scoped user has). Off: a service user is limited to its own project."},
+        {"DEFAULT", "rbac_service_project_name", Type::string, "service",
+         "The project whose service users rbac_service_role_elevated_access elevates."},
+        {"oslo_policy", "policy_file", Type::string, "",
+         "An oslo.policy YAML file (Ironic's policy.yaml format) that overrides or adds\n"
+         "API policy rules; it is checked completely at start. Empty: Ironic's secure\n"
+         "RBAC defaults only. A relative path is relative to the working directory."},
     };
     for (const auto& d : kInterfaceDefaults) {
         const std::string kind = d.kind;

@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "conductor/auth/basic_auth_caller.h"
 
 namespace ingot::conductor::auth {
 namespace {
@@ -43,16 +44,6 @@ std::pair<std::string, std::string> basic_credentials(const http::Request& reque
     return {decoded.substr(0, colon), decoded.substr(colon + 1)};
 }
 
-http::Caller http_basic_caller(const std::string& user) {
-    http::Caller caller;
-    caller.authenticated = true;
-    caller.user_id = user;
-    caller.user_name = user;
-    caller.system_scope = true;
-    caller.roles = {"admin", "member", "reader"};
-    return caller;
-}
-
 BasicAuthenticator::BasicAuthenticator(const std::string& user_file, std::chrono::seconds cache_seconds)
     : users_(user_file), cache_(cache_seconds, 10000) {}
 
@@ -67,7 +58,7 @@ http::Caller BasicAuthenticator::verify(const http::Request& request) {
         log::warning("auth.basic_refused", {{"user", user}, {"client", request.remote_address}});
         throw Unauthorized("Incorrect username or password.");
     }
-    http::Caller caller = http_basic_caller(user);
+    http::Caller caller = basic_auth_caller(user);
     cache_.remember(*request.header("authorization"), caller);
     return caller;
 }

@@ -31,7 +31,4 @@ private:
 // Unauthorized when it is missing or malformed.
 std::pair<std::string, std::string> basic_credentials(const http::Request& request);
 
-// What an htpasswd user is to the policy: a system-scoped administrator.
-http::Caller http_basic_caller(const std::string& user);
-
 }  // namespace ingot::conductor::auth

@@ -95,6 +95,7 @@ std::unique_ptr<Context> make_context(config::Config cfg, bool migrate) {
     while (!ctx->public_endpoint.empty() && ctx->public_endpoint.back() == '/') ctx->public_endpoint.pop_back();
     ctx->allow_deleting_available_nodes = c.get_bool("conductor", "allow_deleting_available_nodes");
 
+    ctx->policy = std::make_unique<auth::Enforcer>(auth::enforcer_options(c));
     ctx->registry = std::make_unique<interfaces::Registry>();
     ctx->boot = boot_settings(c);
     register_builtin_plugins(*ctx->registry, power_settings(c), deploy_settings(c), ctx->boot);

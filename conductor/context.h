@@ -9,6 +9,7 @@
 
 #include "boot/boot_settings.h"
 #include "common/config.h"
+#include "conductor/auth/enforcer.h"
 #include "conductor/driver_composition.h"
 #include "conductor/event_bus.h"
 #include "conductor/plugin_loader.h"
@@ -28,6 +29,8 @@ struct Context {
     std::vector<PluginLoadResult> plugins;
     std::unique_ptr<DriverComposition> drivers;
     std::unique_ptr<EventBus> events;
+    // Ironic's policy (defaults plus [oslo_policy] policy_file); read-only.
+    std::unique_ptr<auth::Enforcer> policy;
     // Destroyed first: running jobs finish while everything they use exists.
     std::unique_ptr<WorkerPool> workers;
 

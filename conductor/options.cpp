@@ -90,6 +90,10 @@ std::vector<OptionSpec> build_options() {
          "Names a request's Host header may carry besides the address it arrived on,\n"
          "loopback names on loopback, and the hosts of public_endpoint, [conductor]\n"
          "api_url, [deploy] http_url and [DEFAULT] host. Others get 400 (DNS rebinding)."},
+        {"api", "project_admin_can_manage_own_nodes", Type::boolean, "true",
+         "Let a project-scoped admin create nodes its project owns and delete them\n"
+         "(the policy rules baremetal:node:create:self_owned_node and\n"
+         "baremetal:node:delete:self_owned_node), as Ironic does."},
         {"api", "allow_insecure_noauth", Type::boolean, "false",
          "Start with [DEFAULT] auth_strategy = noauth although host_ip is not a loopback\n"
          "address (a warning is logged at every start)."},

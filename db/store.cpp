@@ -134,6 +134,23 @@ std::string where_clause(const Table& t, const std::vector<Filter>& filters,
                 parts.push_back("instr(" + col + ", ?) > 0");
                 binds.emplace_back(nullptr, f.value);
                 break;
+            case Filter::Op::eq_either: {
+                require_column(t, f.other_column);
+                parts.push_back("(" + col + " = ? OR " + column_sql(t, f.other_column) + " = ?)");
+                binds.emplace_back(c, f.value);
+                binds.emplace_back(t.find(f.other_column), f.value);
+                break;
+            }
+            case Filter::Op::in: {
+                if (!f.value.is_array() || f.value.empty()) {
+                    parts.push_back("0");  // IN () matches nothing
+                    break;
+                }
+                std::vector<std::string> marks(f.value.size(), "?");
+                parts.push_back(col + " IN (" + join(marks, ", ") + ")");
+                for (const auto& v : f.value) binds.emplace_back(c, v);
+                break;
+            }
         }
     }
     return join(parts, " AND ");

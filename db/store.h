@@ -41,10 +41,13 @@ public:
 };
 
 struct Filter {
-    enum class Op { eq, is_null, not_null, contains };
+    // eq_either: `column` or `other_column` equals the value (a node's owner
+    // or lessee); in: `column` is one of the values (a JSON array).
+    enum class Op { eq, is_null, not_null, contains, eq_either, in };
     std::string column;
     Op op = Op::eq;
-    nlohmann::json value;  // for eq and contains
+    nlohmann::json value;  // for eq, contains, eq_either and in
+    std::string other_column;
 };
 
 struct ListQuery {

@@ -125,6 +125,7 @@ Response lookup(Context& ctx, const Request& req) {
     NodeViewOptions view;
     view.fields = std::vector<std::string>{"uuid", "properties", "instance_info", "driver_internal_info"};
     view.sub_resource_links = false;
+    view.redact_for_caller = false;  // the token is what entitles the agent
     return json_response(200, {{"node", node_view(ctx, req, node, view)}, {"config", agent_config(ctx, token)}});
 }
 

@@ -3,6 +3,7 @@
 #include "common/ids.h"
 #include "common/json_patch.h"
 #include "common/log.h"
+#include "conductor/api/authorization.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
 
@@ -67,10 +68,16 @@ Response list_chassis(Context& ctx, const Request& req, bool detail, const std::
 }  // namespace
 
 void add_chassis_routes(Router& router, Context& ctx) {
-    router.add("GET", "/v1/chassis", [&ctx](const Request& r) { return list_chassis(ctx, r, false, "chassis"); });
-    router.add("GET", "/v1/chassis/detail",
-               [&ctx](const Request& r) { return list_chassis(ctx, r, true, "chassis/detail"); });
+    router.add("GET", "/v1/chassis", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:chassis:get");
+        return list_chassis(ctx, r, false, "chassis");
+    });
+    router.add("GET", "/v1/chassis/detail", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:chassis:get");
+        return list_chassis(ctx, r, true, "chassis/detail");
+    });
     router.add("POST", "/v1/chassis", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:chassis:create");
         json body = parse_object_body(r);
         check_chassis_values(body);
         json uuid = body.value("uuid", json(generate_uuid()));
@@ -91,10 +98,12 @@ void add_chassis_routes(Router& router, Context& ctx) {
         return resp;
     });
     router.add("GET", "/v1/chassis/{chassis}", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:chassis:get");
         db::Session s(*ctx.database);
         return json_response(200, chassis_view(ctx, r, find_chassis(s, r.param("chassis")), true));
     });
     router.add("PATCH", "/v1/chassis/{chassis}", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:chassis:update");
         json patch = parse_json_body(r);
         db::Session s(*ctx.database, true);
         db::Record c = find_chassis(s, r.param("chassis"));
@@ -108,6 +117,7 @@ void add_chassis_routes(Router& router, Context& ctx) {
         return json_response(200, chassis_view(ctx, r, updated, true));
     });
     router.add("DELETE", "/v1/chassis/{chassis}", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:chassis:delete");
         db::Session s(*ctx.database, true);
         db::Record c = find_chassis(s, r.param("chassis"));
         if (s.count(db::nodes_table(), {{"chassis_id", db::Filter::Op::eq, c["id"]}}) > 0)
@@ -120,6 +130,7 @@ void add_chassis_routes(Router& router, Context& ctx) {
         return resp;
     });
     router.add("GET", "/v1/chassis/{chassis}/nodes", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:chassis:get");
         long long id = 0;
         {
             db::Session s(*ctx.database);
@@ -128,6 +139,7 @@ void add_chassis_routes(Router& router, Context& ctx) {
         return list_nodes_of_chassis(ctx, r, id, false, "chassis/" + r.param("chassis") + "/nodes");
     });
     router.add("GET", "/v1/chassis/{chassis}/nodes/detail", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:chassis:get");
         long long id = 0;
         {
             db::Session s(*ctx.database);

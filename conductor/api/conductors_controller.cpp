@@ -3,6 +3,7 @@
 
 #include "common/errors.h"
 #include "common/ids.h"
+#include "conductor/api/authorization.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
 
@@ -42,6 +43,7 @@ void require_149(const Request& req) {
 
 void add_conductor_routes(Router& router, Context& ctx) {
     router.add("GET", "/v1/conductors", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:conductor:get");
         require_149(r);
         bool detail = query_bool(r, "detail").value_or(false);
         Page page = parse_page(r, ctx.max_limit, {"id", "hostname", "conductor_group", "created_at", "updated_at"});
@@ -63,6 +65,7 @@ void add_conductor_routes(Router& router, Context& ctx) {
                                              rows.empty() ? "" : rows.back()["hostname"].get<std::string>()));
     });
     router.add("GET", "/v1/conductors/{hostname}", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:conductor:get");
         require_149(r);
         db::Session s(*ctx.database);
         auto c = s.find(db::conductors_table(), "hostname", r.param("hostname"));

@@ -1,6 +1,7 @@
 // /v1/drivers: the hardware types this conductor serves, from the live
 // driver composition.
 #include "common/errors.h"
+#include "conductor/api/authorization.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
 
@@ -45,6 +46,7 @@ json driver_view(const Context& ctx, const Request& req, const std::string& name
 
 void add_driver_routes(Router& router, Context& ctx) {
     router.add("GET", "/v1/drivers", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:driver:get");
         check_query_args(r, {"type", "detail"});
         bool detail = query_bool(r, "detail").value_or(false);
         if ((r.query_value("detail") || r.query_value("type")) && !r.version.at_least(30))
@@ -59,11 +61,13 @@ void add_driver_routes(Router& router, Context& ctx) {
         return json_response(200, {{"drivers", drivers}});
     });
     router.add("GET", "/v1/drivers/{driver}", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:driver:get");
         require_enabled(ctx, r.param("driver"));
         // The single-driver view is always detailed from 1.30.
         return json_response(200, driver_view(ctx, r, r.param("driver"), true));
     });
     router.add("GET", "/v1/drivers/{driver}/properties", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:driver:get_properties");
         if (!ctx.drivers->hardware_type(r.param("driver")))
             throw NotFound("The driver '" + r.param("driver") + "' is unknown.");
         json out = json::object();

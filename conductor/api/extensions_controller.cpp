@@ -1,5 +1,6 @@
 // GET /v1/extensions: Ingot's addition to the API (not in Ironic). Lists
 // every registered plugin of every namespace, built-in or loaded from a file.
+#include "conductor/api/authorization.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
 
@@ -7,6 +8,7 @@ namespace ingot::api {
 
 void add_extension_routes(Router& router, conductor::Context& ctx) {
     router.add("GET", "/v1/extensions", [&ctx](const Request& r) {
+        authorize(ctx, r, "baremetal:extension:get");
         check_query_args(r, {"namespace"});
         json items = json::array();
         for (const auto& info : ctx.registry->list(r.query_value("namespace").value_or(""))) {

@@ -1,6 +1,7 @@
 // /v1/nodes/{node}/history (1.78): the node's recorded transitions and errors.
 #include "common/errors.h"
 #include "common/ids.h"
+#include "conductor/api/authorization.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
 #include "conductor/api/node_lookup.h"
@@ -38,7 +39,7 @@ void add_node_history_routes(Router& router, Context& ctx) {
         check_query_args(r, {"detail", "limit", "marker"});
         bool detail = query_bool(r, "detail").value_or(false);
         db::Session s(*ctx.database);
-        db::Record node = find_node(s, r, r.param("node"), {"uuid"});
+        db::Record node = find_authorized_node(ctx, s, r, r.param("node"), {"baremetal:node:history:get"}, {"uuid"});
         Page page = parse_page(r, ctx.max_limit, {"id"});
         db::ListQuery q;
         q.filters = {{"node_id", db::Filter::Op::eq, node["id"]}};
@@ -60,7 +61,7 @@ void add_node_history_routes(Router& router, Context& ctx) {
     router.add("GET", "/v1/nodes/{node}/history/{event}", [&ctx](const Request& r) {
         require_178(r);
         db::Session s(*ctx.database);
-        db::Record node = find_node(s, r, r.param("node"), {"uuid"});
+        db::Record node = find_authorized_node(ctx, s, r, r.param("node"), {"baremetal:node:history:get"}, {"uuid"});
         auto h = is_uuid_like(r.param("event"))
                      ? s.find(db::node_history_table(), "uuid", normalize_uuid(r.param("event")))
                      : std::nullopt;

@@ -4,6 +4,7 @@
 // that no HTTP thread waits for a BMC.
 
 #include "common/errors.h"
+#include "conductor/api/authorization.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
 #include "conductor/api/dispatcher.h"
@@ -18,12 +19,12 @@ using conductor::Context;
 
 // Runs `work` on a pool worker with the node locked and answers with its
 // result; the HTTP thread is free meanwhile (the answer is deferred).
-Response with_locked_node(Context& ctx, const Request& req,
+Response with_locked_node(Context& ctx, const Request& req, const std::string& rule,
                           std::function<Response(interfaces::Task&, const db::Record&)> work) {
     db::Record node;
     {
         db::Session s(*ctx.database);
-        node = find_node(s, req, req.param("node"));
+        node = find_authorized_node(ctx, s, req, req.param("node"), {rule});
     }
     db::Record locked = conductor::reserve_node(ctx, node["id"].get<int64_t>());
     const std::string request_id = req.request_id;
@@ -78,7 +79,7 @@ void add_node_management_routes(Router& router, Context& ctx) {
             else if (!p.is_string() || !config::parse_bool(p.get<std::string>(), persistent))
                 throw InvalidInput("Invalid persistent: Unrecognized value " + p.dump());
         }
-        return with_locked_node(ctx, r, [&ctx, device, persistent](interfaces::Task& task, const db::Record& node) {
+        return with_locked_node(ctx, r, "baremetal:node:set_boot_device", [&ctx, device, persistent](interfaces::Task& task, const db::Record& node) {
             auto& m = management_of(ctx, node);
             m.validate(task);
             m.set_boot_device(task, device, persistent);
@@ -89,7 +90,7 @@ void add_node_management_routes(Router& router, Context& ctx) {
     });
     router.add("GET", "/v1/nodes/{node}/management/boot_device", [&ctx](const Request& r) {
         check_query_args(r, {});
-        return with_locked_node(ctx, r, [&ctx](interfaces::Task& task, const db::Record& node) {
+        return with_locked_node(ctx, r, "baremetal:node:get_boot_device", [&ctx](interfaces::Task& task, const db::Record& node) {
             auto& m = management_of(ctx, node);
             m.validate(task);
             auto dev = m.get_boot_device(task);
@@ -100,7 +101,7 @@ void add_node_management_routes(Router& router, Context& ctx) {
     router.add("GET", "/v1/nodes/{node}/management/boot_device/supported", [&ctx](const Request& r) {
         check_query_args(r, {});
         db::Session s(*ctx.database);
-        db::Record node = find_node(s, r, r.param("node"));
+        db::Record node = find_authorized_node(ctx, s, r, r.param("node"), {"baremetal:node:get_boot_device"});
         interfaces::Task task(node, ctx.hostname);
         return json_response(200,
                              {{"supported_boot_devices", management_of(ctx, node).get_supported_boot_devices(task)}});

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
+#include "conductor/api/authorization.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
 #include "conductor/api/node_lookup.h"
@@ -19,7 +20,7 @@ using conductor::Context;
 
 Response get_states(Context& ctx, const Request& req) {
     db::Session session(*ctx.database);
-    db::Record node = find_node(session, req, req.param("node"));
+    db::Record node = find_authorized_node(ctx, session, req, req.param("node"), {"baremetal:node:get_states"});
     json out = {{"power_state", node["power_state"]},
                 {"target_power_state", node["target_power_state"]},
                 {"provision_state", provision_state_for_version(node["provision_state"], req.version)},
@@ -60,7 +61,7 @@ Response set_power_state(Context& ctx, const Request& req) {
     db::Record node;
     {
         db::Session s(*ctx.database);
-        node = find_node(s, req, req.param("node"));
+        node = find_authorized_node(ctx, s, req, req.param("node"), {"baremetal:node:set_power_state"});
     }
     const json& power_state = node["power_state"];
     static const std::vector<std::string> targets = {interfaces::kPowerOn, interfaces::kPowerOff,
@@ -127,7 +128,10 @@ Response set_provision_state(Context& ctx, const Request& req) {
     db::Record node;
     {
         db::Session s(*ctx.database);
-        node = find_node(s, req, req.param("node"));
+        std::vector<std::string> rules = {"baremetal:node:set_provision_state"};
+        if (request.verb == "clean" && !request.clean_steps.is_null())
+            rules.push_back("baremetal:node:set_provision_state:clean_steps");
+        node = find_authorized_node(ctx, s, req, req.param("node"), rules);
     }
     conductor::start_provision_action(ctx, node, request);
     Response r;

@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "common/secrets.h"
 #include "common/strings.h"
+#include "conductor/api/authorization.h"
 #include "conductor/api/node_fields.h"
 
 namespace ingot::api {
@@ -20,7 +21,9 @@ interfaces::NodeEvent node_event(const conductor::Context& ctx, const db::Record
     Request latest;
     latest.version = kMaxVersion;
     latest.base_url = ctx.public_endpoint;
-    return {node.at("uuid").get<std::string>(), node_view(ctx, latest, node, {})};
+    NodeViewOptions everything;
+    everything.redact_for_caller = false;
+    return {node.at("uuid").get<std::string>(), node_view(ctx, latest, node, everything)};
 }
 
 json provision_state_for_version(const json& state, const Version& version) {
@@ -59,6 +62,30 @@ std::vector<std::string> node_columns_for(const std::vector<std::string>& fields
     return cols;
 }
 
+namespace {
+
+// Ironic's node_sanitize: below baremetal:node:get:filter_threshold (a
+// lessee, a project reader), fields that reveal the infrastructure are
+// replaced by a note naming the rule that would show them.
+void redact_by_policy(const conductor::Context& ctx, const Request& req, const db::Record& node, json& out) {
+    if (allowed(ctx, req, "baremetal:node:get:filter_threshold")) return;
+    const auto target = node_target(node);
+    auto hidden = [&](const char* field, const char* rule) {
+        return out.contains(field) && !allowed(ctx, req, rule, target);
+    };
+    if (hidden("last_error", "baremetal:node:get:last_error"))
+        out["last_error"] = "** Value Redacted - Requires baremetal:node:get:last_error permission. **";
+    if (hidden("reservation", "baremetal:node:get:reservation"))
+        out["reservation"] = "** Redacted - requires baremetal:node:get:reservation permission. **";
+    if (hidden("driver_internal_info", "baremetal:node:get:driver_internal_info"))
+        out["driver_internal_info"] = {
+            {"content", "** Redacted - Requires baremetal:node:get:driver_internal_info permission. **"}};
+    if (hidden("driver_info", "baremetal:node:get:driver_info"))
+        out["driver_info"] = {{"content", "** Redacted - requires baremetal:node:get:driver_info permission. **"}};
+}
+
+}  // namespace
+
 json node_view(const conductor::Context& ctx, const Request& req, const db::Record& node,
                const NodeViewOptions& options) {
     json out = json::object();
@@ -80,6 +107,7 @@ json node_view(const conductor::Context& ctx, const Request& req, const db::Reco
     // Secrets never leave the conductor.
     for (const char* key : {"driver_info", "instance_info", "driver_internal_info"})
         if (out.contains(key)) mask_secrets(out[key]);
+    if (options.redact_for_caller) redact_by_policy(ctx, req, node, out);
 
     const std::string base = base_url(ctx, req);
     const std::string uuid = node.at("uuid").get<std::string>();

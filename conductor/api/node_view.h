@@ -14,6 +14,9 @@ namespace ingot::api {
 struct NodeViewOptions {
     std::optional<std::vector<std::string>> fields;  // only these (plus links); none: every visible field
     bool sub_resource_links = true;                  // ports/states/portgroups/volume links
+    // Redact what the caller's policy hides; off for the agent's view of its
+    // own node and for extensions, which are not API callers.
+    bool redact_for_caller = true;
 };
 
 json node_view(const conductor::Context& ctx, const Request& req, const db::Record& node,

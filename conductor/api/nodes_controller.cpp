@@ -6,6 +6,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "conductor/api/authorization.h"
 #include "conductor/api/common.h"
 #include "conductor/provision_transitions.h"
 #include "conductor/api/controllers.h"
@@ -150,10 +151,18 @@ Response list_nodes(Context& ctx, const Request& req, bool detail, std::vector<d
     db::ListQuery q;
     q.filters = list_filters(req);
     for (auto& f : extra_filters) q.filters.push_back(std::move(f));
+    // A project sees the nodes it owns or leases (Ironic's check_list_policy).
+    if (auto project = list_project(ctx, req, "node"))
+        q.filters.push_back({"owner", db::Filter::Op::eq_either, *project, "lessee"});
     q.sort_key = page.sort_key;
     q.descending = page.descending;
     q.limit = page.limit;
-    if (!detail) q.columns = node_columns_for(shown);
+    if (!detail) {
+        q.columns = node_columns_for(shown);
+        // What the policy's redaction of the shown fields goes by.
+        q.columns.push_back("owner");
+        q.columns.push_back("lessee");
+    }
 
     db::Session session(*ctx.database);
     if (page.marker) {
@@ -183,8 +192,8 @@ Response get_node(Context& ctx, const Request& req) {
     auto fields = query_fields(req);
     if (fields) check_node_fields(req, *fields);
     db::Session session(*ctx.database);
-    db::Record node =
-        find_node(session, req, req.param("node"), fields ? node_columns_for(*fields) : std::vector<std::string>{});
+    db::Record node = find_authorized_node(ctx, session, req, req.param("node"), {},
+                                           fields ? node_columns_for(*fields) : std::vector<std::string>{});
     return json_response(200, node_view(ctx, req, node, NodeViewOptions{fields, true}));
 }
 
@@ -197,8 +206,23 @@ Response get_node(Context& ctx, const Request& req) {
     throw Conflict(std::string("Conflict: ") + e.what());
 }
 
+// Ironic's create policy: a project admin may enroll nodes its project owns
+// (baremetal:node:create:self_owned_node), everyone else needs
+// baremetal:node:create.
+void authorize_create(const Context& ctx, const Request& req, json& body) {
+    const bool owned = ctx.config.get_bool("api", "project_admin_can_manage_own_nodes") &&
+                       allowed(ctx, req, "baremetal:node:create:self_owned_node");
+    if (!owned) authorize(ctx, req, "baremetal:node:create");
+    if (req.caller.system_scope || !owned) return;
+    const std::string& project = req.caller.project_id;
+    if (body.contains("owner") && !body["owner"].is_null() && body["owner"] != project)
+        throw InvalidInput("Cannot create a node as a project scoped admin with an owner other than your own project.");
+    body["owner"] = project;
+}
+
 Response create_node(Context& ctx, const Request& req) {
     json body = parse_object_body(req);
+    authorize_create(ctx, req, body);
     db::Session session(*ctx.database, true);
     db::Record values = node_for_create(ctx, req, body, session);
     db::Record node;
@@ -236,11 +260,62 @@ void check_updatable(const db::Record& node) {
     }
 }
 
+// The rules a node PATCH needs: one per field with its own rule (Ironic's
+// _authorize_patch_and_get_node), baremetal:node:update for the rest.
+std::vector<std::string> patch_rules(const json& patch) {
+    static const std::vector<std::pair<std::string, std::string>> by_path = {
+        {"/instance_info", "baremetal:node:update_instance_info"},
+        {"/extra", "baremetal:node:update_extra"},
+        {"/driver_info", "baremetal:node:update:driver_info"},
+        {"/properties", "baremetal:node:update:properties"},
+        {"/chassis_uuid", "baremetal:node:update:chassis_uuid"},
+        {"/instance_uuid", "baremetal:node:update:instance_uuid"},
+        {"/instance_name", "baremetal:node:update_instance_info"},
+        {"/lessee", "baremetal:node:update:lessee"},
+        {"/owner", "baremetal:node:update:owner"},
+        {"/driver", "baremetal:node:update:driver_interfaces"},
+        {"/network_data", "baremetal:node:update:network_data"},
+        {"/conductor_group", "baremetal:node:update:conductor_group"},
+        {"/name", "baremetal:node:update:name"},
+        {"/retired", "baremetal:node:update:retired"},
+        {"/shard", "baremetal:node:update:shard"},
+        {"/parent_node", "baremetal:node:update:parent_node"},
+        {"/disable_power_off", "baremetal:node:update:disable_power_off"}};
+    std::vector<std::string> rules;
+    bool generic = false;
+    for (const auto& op : patch.is_array() ? patch : json::array()) {
+        const std::string path = op.is_object() ? op.value("path", std::string()) : std::string();
+        auto rule = std::find_if(by_path.begin(), by_path.end(),
+                                 [&](const auto& entry) { return starts_with(path, entry.first); });
+        if (rule != by_path.end()) {
+            rules.push_back(rule->second);
+        } else if (ends_with(path, "_interface") && path.find('/', 1) == std::string::npos) {
+            rules.push_back("baremetal:node:update:driver_interfaces");
+        } else if (starts_with(path, "/automated_clean") && op.contains("value") && op["value"] == false) {
+            rules.push_back("baremetal:node:disable_cleaning");
+        } else {
+            generic = true;
+        }
+    }
+    if (generic || rules.empty()) rules.push_back("baremetal:node:update");
+    return rules;
+}
+
+bool patch_touches(const json& patch, const std::string& path) {
+    if (!patch.is_array()) return false;
+    return std::any_of(patch.begin(), patch.end(),
+                       [&](const json& op) { return op.is_object() && op.value("path", std::string()) == path; });
+}
+
 Response patch_node(Context& ctx, const Request& req) {
     json patch = parse_json_body(req);
     db::Session session(*ctx.database, true);
-    db::Record node = find_node(session, req, req.param("node"));
+    db::Record node = find_authorized_node(ctx, session, req, req.param("node"), patch_rules(patch));
     check_updatable(node);
+    if (node["provision_state"] == "active" && patch_touches(patch, "/owner") &&
+        !allowed(ctx, req, "baremetal:node:update_owner_provisioned", node_target(node)))
+        throw Conflict("Cannot update owner of node \"" + node["uuid"].get<std::string>() +
+                       "\" while it is in state \"active\".");
     db::Record changes = node_changes_from_patch(ctx, req, node, patch, session);
     db::Record updated = node;
     if (!changes.empty()) {
@@ -266,7 +341,12 @@ Response patch_node(Context& ctx, const Request& req) {
 
 Response delete_node(Context& ctx, const Request& req) {
     db::Session session(*ctx.database, true);
-    db::Record node = find_node(session, req, req.param("node"));
+    db::Record node = find_authorized_node(ctx, session, req, req.param("node"), {});
+    if (!allowed(ctx, req, "baremetal:node:delete", node_target(node))) {
+        if (!ctx.config.get_bool("api", "project_admin_can_manage_own_nodes"))
+            authorize(ctx, req, "baremetal:node:delete", node_target(node));
+        authorize(ctx, req, "baremetal:node:delete:self_owned_node", node_target(node));
+    }
     const std::string uuid = node["uuid"].get<std::string>();
     if (!node["reservation"].is_null()) check_updatable(node);
     const std::string state = node["provision_state"].is_string() ? node["provision_state"].get<std::string>() : "";
@@ -310,7 +390,9 @@ Response set_maintenance(Context& ctx, const Request& req, bool on) {
         }
     }
     db::Session session(*ctx.database, true);
-    db::Record node = find_node(session, req, req.param("node"));
+    db::Record node = find_authorized_node(
+        ctx, session, req, req.param("node"),
+        {on ? "baremetal:node:set_maintenance" : "baremetal:node:clear_maintenance"});
     if (!node["reservation"].is_null()) check_updatable(node);
     db::Record changes = {{"maintenance", on}, {"maintenance_reason", reason}, {"updated_at", utc_now_iso()}};
     if (!on) changes["fault"] = nullptr;
@@ -327,7 +409,7 @@ Response validate(Context& ctx, const Request& req) {
     db::Record node;
     {
         db::Session session(*ctx.database);
-        node = find_node(session, req, req.param("node"));
+        node = find_authorized_node(ctx, session, req, req.param("node"), {"baremetal:node:validate"});
     }
     json out = json::object();
     for (const auto& check : ctx.drivers->validate(conductor::make_task(ctx, node))) {

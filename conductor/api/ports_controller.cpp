@@ -7,6 +7,7 @@
 #include "common/json_patch.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "conductor/api/authorization.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
 #include "conductor/api/node_lookup.h"
@@ -145,6 +146,33 @@ db::Record find_port(db::Session& session, const std::string& ident) {
     return *port;
 }
 
+// The owner and lessee of the node a port (or a port to be) belongs to:
+// the node is what a project's access to a port goes by.
+conductor::auth::Target port_target(db::Session& session, const json& node_id) {
+    auto node = session.find(db::nodes_table(), "id", node_id, {"owner", "lessee"});
+    return node ? node_target(*node) : conductor::auth::Target{};
+}
+
+// A port the caller may see (else the same 404 as a missing one) and `rule`.
+db::Record find_authorized_port(const Context& ctx, db::Session& session, const Request& req,
+                                const std::string& ident, const std::string& rule) {
+    db::Record port = find_port(session, ident);
+    const auto target = port_target(session, port["node_id"]);
+    if (!allowed(ctx, req, "baremetal:node:get", target)) throw NotFound("Port " + ident + " could not be found.");
+    authorize(ctx, req, rule, target);
+    return port;
+}
+
+// Ports of the nodes a project owns or leases.
+db::Filter ports_of_project(db::Session& session, const std::string& project) {
+    db::ListQuery nodes;
+    nodes.filters.push_back({"owner", db::Filter::Op::eq_either, project, "lessee"});
+    nodes.columns = {"uuid"};
+    json ids = json::array();
+    for (const auto& node : session.list(db::nodes_table(), nodes)) ids.push_back(node["id"]);
+    return {"node_id", db::Filter::Op::in, ids};
+}
+
 Response list_ports(Context& ctx, const Request& req, bool detail, const std::optional<std::string>& node_ident,
                     const std::string& resource) {
     check_query_args(req, detail ? std::vector<std::string>{"node", "node_uuid", "address", "portgroup", "limit",
@@ -167,9 +195,10 @@ Response list_ports(Context& ctx, const Request& req, bool detail, const std::op
     if (!node) node = req.query_value("node");
     if (!node) node = req.query_value("node_uuid");
     if (node) {
-        db::Record n = find_node(session, req, *node, {"uuid"});
+        db::Record n = find_authorized_node(ctx, session, req, *node, {}, {"uuid"});
         q.filters.push_back({"node_id", db::Filter::Op::eq, n["id"]});
     }
+    if (auto project = list_project(ctx, req, "port")) q.filters.push_back(ports_of_project(session, *project));
     if (auto addr = req.query_value("address")) {
         std::string mac;
         if (!normalize_mac(*addr, mac)) throw InvalidInput("Expected valid MAC address for address: " + *addr);
@@ -194,6 +223,15 @@ Response create_port(Context& ctx, const Request& req) {
     if (!body.contains("address")) throw InvalidInput("Schema error for port: 'address' is a required property");
     if (!body.contains("node_uuid")) throw InvalidInput("Schema error for port: 'node_uuid' is a required property");
     db::Session session(*ctx.database, true);
+    // As Ironic: the node's owner and lessee decide, even before the node
+    // is known to exist (a missing one is then the 400 below).
+    conductor::auth::Target target;
+    if (body["node_uuid"].is_string() && is_uuid_like(body["node_uuid"].get<std::string>())) {
+        if (auto n = session.find(db::nodes_table(), "uuid", normalize_uuid(body["node_uuid"].get<std::string>()),
+                                  {"owner", "lessee"}))
+            target = node_target(*n);
+    }
+    authorize(ctx, req, "baremetal:port:create", target);
     db::Record values = json::object();
     json uuid = body.contains("uuid") ? body["uuid"] : json(generate_uuid());
     body.erase("uuid");
@@ -219,7 +257,7 @@ Response create_port(Context& ctx, const Request& req) {
 Response patch_port(Context& ctx, const Request& req) {
     json patch = parse_json_body(req);
     db::Session session(*ctx.database, true);
-    db::Record port = find_port(session, req.param("port"));
+    db::Record port = find_authorized_port(ctx, session, req, req.param("port"), "baremetal:port:update");
     json doc = json::object();
     for (const auto& f : port_fields())
         if (req.version.at_least(f.since)) doc[f.name] = port.value(f.name, json());
@@ -248,7 +286,7 @@ Response patch_port(Context& ctx, const Request& req) {
 
 Response delete_port(Context& ctx, const Request& req) {
     db::Session session(*ctx.database, true);
-    db::Record port = find_port(session, req.param("port"));
+    db::Record port = find_authorized_port(ctx, session, req, req.param("port"), "baremetal:port:delete");
     session.remove(db::ports_table(), {{"id", db::Filter::Op::eq, port["id"]}});
     session.commit();
     log::info("port.deleted", {{"port", port["uuid"].get<std::string>()}});
@@ -269,7 +307,8 @@ void add_port_routes(Router& router, Context& ctx) {
         auto fields = query_fields(r);
         if (fields) check_port_fields(r, *fields);
         db::Session session(*ctx.database);
-        return json_response(200, port_view(ctx, r, find_port(session, r.param("port")), fields));
+        return json_response(
+            200, port_view(ctx, r, find_authorized_port(ctx, session, r, r.param("port"), "baremetal:port:get"), fields));
     });
     router.add("PATCH", "/v1/ports/{port}", [&ctx](const Request& r) { return patch_port(ctx, r); });
     router.add("DELETE", "/v1/ports/{port}", [&ctx](const Request& r) { return delete_port(ctx, r); });

@@ -7,6 +7,7 @@
 
 #include "common/ids.h"
 #include "common/json_input.h"
+#include "common/secrets.h"
 #include "common/strings.h"
 #include "interfaces/base_interface.h"
 #include "interfaces/boot_mode.h"
@@ -110,8 +111,19 @@ std::vector<KernelArg> ramdisk_kernel_args(const interfaces::Task& task, const B
         };
         add({"ipa-api-url", settings.api_url}, "[conductor] api_url");
         if (!mac.empty()) add({"BOOTIF", "01-" + mac_with_hyphens(mac)}, "the MAC address of the node's port");
-        for (const auto& [key, value] : extra)
-            add({key, value.empty() ? std::nullopt : std::optional<std::string>(value)}, "kernel parameter " + key);
+        for (const auto& [key, value] : extra) {
+            KernelArg extra_arg{key, value.empty() ? std::nullopt : std::optional<std::string>(value)};
+            // A token's value must not reach last_error or a log.
+            if (is_secret_key(key)) {
+                try {
+                    check_kernel_arg(extra_arg, "kernel parameter " + key);
+                } catch (const interfaces::InvalidParameter&) {
+                    throw interfaces::InvalidParameter("the kernel parameter " + key +
+                                                       " cannot be written into a boot file (its value is secret)");
+                }
+            }
+            add(std::move(extra_arg), "kernel parameter " + key);
+        }
         return args;
     } catch (const interfaces::InvalidParameter& e) {
         throw interfaces::InvalidParameter("Node " + task.node_uuid() + ": " + e.what());

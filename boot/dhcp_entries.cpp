@@ -19,7 +19,8 @@ void check_dhcp_field(const std::string& value, const char* what) {
 
 }  // namespace
 
-void check_dhcp_boot_options(const DhcpBootOptions& options) {
+void check_dhcp_boot_options(const BootSettings& settings, const DhcpBootOptions& options) {
+    if (settings.dhcp_hostsdir.empty() || settings.dhcp_optsdir.empty()) return;
     check_dhcp_field(options.firmware_file, "file name");
     check_dhcp_field(options.ipxe_script, "iPXE script URL");
 }
@@ -27,7 +28,7 @@ void check_dhcp_boot_options(const DhcpBootOptions& options) {
 void write_dhcp_entries(const BootSettings& settings, const std::string& node_uuid,
                         const std::vector<std::string>& macs, const DhcpBootOptions& options) {
     if (settings.dhcp_hostsdir.empty() || settings.dhcp_optsdir.empty()) return;
-    check_dhcp_boot_options(options);
+    check_dhcp_boot_options(settings, options);
     const std::string tag = node_tag(node_uuid);
     // Options first: a host entry that exists without them would boot
     // whatever dnsmasq's defaults say.

@@ -18,10 +18,10 @@ struct DhcpBootOptions {
     std::string ipxe_script;    // URL for iPXE (DHCP user class "iPXE"); empty for pxelinux/GRUB
 };
 
-// Throws InvalidParameter when a value cannot be one field of a dnsmasq
-// option line (a ',' starts another field, a blank or control character
-// ends it).
-void check_dhcp_boot_options(const DhcpBootOptions& options);
+// Throws InvalidParameter when DHCP entries are written (dhcp_hostsdir and
+// dhcp_optsdir set) and a value cannot be one field of a dnsmasq option
+// line (a ',' starts another field, a blank or control character ends it).
+void check_dhcp_boot_options(const BootSettings& settings, const DhcpBootOptions& options);
 
 // Does nothing when [dnsmasq] dhcp_hostsdir/dhcp_optsdir are not set.
 // Checks the options first (check_dhcp_boot_options).

@@ -91,7 +91,7 @@ void NetworkBoot::write_boot_files(interfaces::Task& task, const std::string& la
                                    const std::map<std::string, std::string>& extra) {
     const auto configs = render_configs(task, label, args, extra);
     const DhcpBootOptions dhcp = dhcp_options(task);
-    check_dhcp_boot_options(dhcp);
+    check_dhcp_boot_options(settings_, dhcp);
     const std::string uuid = node_uuid_for_files(task);
     const std::string dir = root() + "/" + uuid;
     if (!settings_.image_cache) throw Error("The " + label + " boot files need the conductor's image cache");

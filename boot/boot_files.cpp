@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/ids.h"
 #include "common/json_input.h"
+#include "common/secrets.h"
 #include "common/strings.h"
 #include "interfaces/base_interface.h"
 #include "interfaces/boot_mode.h"
@@ -19,6 +21,33 @@ using nlohmann::json;
 std::string string_at(const json& object, const char* key) {
     auto it = object.find(key);
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Record values shown in messages: short, control characters masked.
+std::string shown(std::string text) {
+    if (text.size() > 60) text = text.substr(0, 60) + "...";
+    for (auto& c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return "'" + text + "'";
+}
+
+constexpr const char* kNodeField = "kernel_append_params in the node's driver_info";
+constexpr const char* kConfigField = "[pxe] kernel_append_params";
+
+// What the boot loaders add to the command line besides the arguments:
+// pxelinux's "BOOT_IMAGE=<uuid>/deploy_kernel initrd=<uuid>/deploy_ramdisk "
+// is the longest (GRUB's BOOT_IMAGE= and iPXE's initrd=initrd are shorter).
+constexpr size_t kLoaderBytes = 128;
+
+// The node's own kernel_append_params ("" when unset); throws when it is
+// set to something other than a string.
+std::string node_kernel_params(const json& driver_info) {
+    auto it = driver_info.find("kernel_append_params");
+    if (it == driver_info.end() || it->is_null()) return "";
+    if (!it->is_string())
+        throw interfaces::InvalidParameter(std::string(kNodeField) + " must be a string, not " +
+                                           std::string(it->type_name()));
+    return it->get<std::string>();
 }
 
 }  // namespace
@@ -37,13 +66,24 @@ KernelAndRamdisk deploy_images(const interfaces::Task& task, const BootSettings&
     return out;
 }
 
-std::vector<std::string> boot_macs(const interfaces::Task& task) {
+std::vector<std::string> boot_macs_if_any(const interfaces::Task& task) {
     std::vector<std::string> macs;
     for (const auto& port : task.ports()) {
         if (!port.value("pxe_enabled", true)) continue;
-        std::string mac = to_lower(string_at(port, "address"));
-        if (!mac.empty()) macs.push_back(mac);
+        const std::string address = string_at(port, "address");
+        if (address.empty()) continue;
+        std::string mac;
+        if (!normalize_mac(address, mac))
+            throw interfaces::InvalidParameter("Node " + task.node_uuid() + ": port " + string_at(port, "uuid") +
+                                               " has the address " + shown(address) +
+                                               ", which is not a MAC address (boot files are named after it).");
+        macs.push_back(mac);
     }
+    return macs;
+}
+
+std::vector<std::string> boot_macs(const interfaces::Task& task) {
+    std::vector<std::string> macs = boot_macs_if_any(task);
     if (macs.empty())
         throw interfaces::InvalidParameter("Node " + task.node_uuid() +
                                            " has no port with pxe_enabled set: network boot needs the MAC address "
@@ -51,18 +91,62 @@ std::vector<std::string> boot_macs(const interfaces::Task& task) {
     return macs;
 }
 
-std::string ramdisk_kernel_params(const interfaces::Task& task, const BootSettings& settings, const std::string& mac,
-                                  const std::map<std::string, std::string>& extra) {
-    std::string params = settings.kernel_append_params;
-    if (auto own = string_at(task.driver_info(), "kernel_append_params"); !own.empty()) params = own;
-    auto add = [&params](const std::string& word) {
-        if (!params.empty()) params += ' ';
-        params += word;
-    };
-    add("ipa-api-url=" + settings.api_url);
-    if (!mac.empty()) add("BOOTIF=01-" + mac_with_hyphens(mac));
-    for (const auto& [key, value] : extra) add(value.empty() ? key : key + "=" + value);
-    return params;
+std::string node_uuid_for_files(const interfaces::Task& task) {
+    const std::string uuid = task.node_uuid();
+    if (!is_uuid_like(uuid))
+        throw interfaces::InvalidParameter("Node " + shown(uuid) +
+                                           " has no valid UUID, which its boot files would be named after.");
+    return to_lower(uuid);
+}
+
+std::vector<KernelArg> ramdisk_kernel_args(const interfaces::Task& task, const BootSettings& settings,
+                                           const std::string& mac, const std::map<std::string, std::string>& extra) {
+    try {
+        const std::string own = node_kernel_params(task.driver_info());
+        auto args = own.empty() ? parse_kernel_params(settings.kernel_append_params, kConfigField)
+                                : parse_kernel_params(own, kNodeField);
+        auto add = [&args](KernelArg arg, const std::string& field) {
+            check_kernel_arg(arg, field);
+            args.push_back(std::move(arg));
+        };
+        add({"ipa-api-url", settings.api_url}, "[conductor] api_url");
+        if (!mac.empty()) add({"BOOTIF", "01-" + mac_with_hyphens(mac)}, "the MAC address of the node's port");
+        for (const auto& [key, value] : extra) {
+            KernelArg extra_arg{key, value.empty() ? std::nullopt : std::optional<std::string>(value)};
+            // A token's value must not reach last_error or a log.
+            if (is_secret_key(key)) {
+                try {
+                    check_kernel_arg(extra_arg, "kernel parameter " + key);
+                } catch (const interfaces::InvalidParameter&) {
+                    throw interfaces::InvalidParameter("the kernel parameter " + key +
+                                                       " cannot be written into a boot file (its value is secret)");
+                }
+            }
+            add(std::move(extra_arg), "kernel parameter " + key);
+        }
+        return args;
+    } catch (const interfaces::InvalidParameter& e) {
+        throw interfaces::InvalidParameter("Node " + task.node_uuid() + ": " + e.what());
+    }
+}
+
+void check_kernel_append_params(const json& driver_info, const BootSettings& settings) {
+    if (!driver_info.is_object()) return;
+    const std::string own = node_kernel_params(driver_info);
+    if (own.empty()) return;
+    parse_kernel_params(own, kNodeField);
+    // What Ingot adds to every ramdisk's line: ipa-api-url=, BOOTIF=01-<mac>,
+    // boot_method=vmedia, and the loaders' own words.
+    const size_t added = std::string(" ipa-api-url=").size() + settings.api_url.size() +
+                         std::string(" BOOTIF=01-00-00-00-00-00-00").size() +
+                         std::string(" boot_method=vmedia").size() + kLoaderBytes;
+    const size_t room = kMaxKernelCommandLine > added ? kMaxKernelCommandLine - added : 0;
+    if (own.size() > room)
+        throw interfaces::InvalidParameter(
+            std::string(kNodeField) + " is " + std::to_string(own.size()) + " bytes; Linux on x86 keeps " +
+            std::to_string(kMaxKernelCommandLine) + " bytes of command line and Ingot and the boot loader add up to " +
+            std::to_string(added) + " (ipa-api-url=" + settings.api_url +
+            ", BOOTIF=, boot_method=, initrd=, BOOT_IMAGE=): at most " + std::to_string(room) + " are left.");
 }
 
 std::string boot_option(const interfaces::Task& task) {

@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "boot/boot_settings.h"
+#include "boot/kernel_cmdline.h"
 #include "interfaces/task.h"
 
 namespace ingot::boot {
@@ -22,14 +25,29 @@ struct KernelAndRamdisk {
 KernelAndRamdisk deploy_images(const interfaces::Task& task, const BootSettings& settings);
 
 // The MAC addresses (lower case, colon-separated) of the node's ports that
-// may PXE boot. Throws InvalidParameter when there is none.
+// may PXE boot; boot files and DHCP entries are named after them. Throws
+// InvalidParameter when there is none, or when a port's address is not a
+// MAC address.
 std::vector<std::string> boot_macs(const interfaces::Task& task);
+// The same, but empty when no port may PXE boot.
+std::vector<std::string> boot_macs_if_any(const interfaces::Task& task);
+
+// The node's UUID, which names its boot files and directories; throws
+// InvalidParameter when the record holds anything else.
+std::string node_uuid_for_files(const interfaces::Task& task);
 
 // The ramdisk's kernel command line: kernel_append_params (the node's
 // driver_info value, else the conductor's), ipa-api-url, BOOTIF for `mac`
-// and `extra` (key=value, or the bare key when the value is empty).
-std::string ramdisk_kernel_params(const interfaces::Task& task, const BootSettings& settings, const std::string& mac,
-                                  const std::map<std::string, std::string>& extra);
+// and `extra` (key=value, or the bare key when the value is empty), each
+// argument checked (kernel_cmdline.h). Throws InvalidParameter naming the
+// node and the field at fault.
+std::vector<KernelArg> ramdisk_kernel_args(const interfaces::Task& task, const BootSettings& settings,
+                                           const std::string& mac, const std::map<std::string, std::string>& extra);
+
+// For the API, when driver_info is set: refuses (InvalidParameter) a
+// kernel_append_params that is not a string, that kernel_cmdline.h
+// refuses, or that leaves no room for what Ingot and the boot loaders add.
+void check_kernel_append_params(const nlohmann::json& driver_info, const BootSettings& settings);
 
 // "netboot" when the instance boots its kernel from the network (a
 // partition image with boot_option netboot), else "local".

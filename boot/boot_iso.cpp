@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "boot/boot_quoting.h"
 #include "boot/image_cache.h"
 #include "boot/image_fetch.h"
 #include "common/log.h"
@@ -24,44 +24,6 @@ using Clock = std::chrono::steady_clock;
 // Bumped when the ISO's layout or grub.cfg changes, so that ISOs built by
 // an older conductor are not reused.
 constexpr const char* kLayoutVersion = "ingot-boot-iso-1";
-
-// The kernel's own splitting of its command line (next_arg in the kernel's
-// lib/cmdline.c): blanks separate arguments except inside double quotes,
-// which only group and are dropped.
-std::vector<std::string> kernel_args(const std::string& params) {
-    std::vector<std::string> args;
-    std::string arg;
-    bool quoted = false, started = false;
-    for (char c : params) {
-        if (c == '"') {
-            quoted = !quoted;
-            started = true;
-        } else if (!quoted && std::isspace(static_cast<unsigned char>(c))) {
-            if (started) args.push_back(arg);
-            arg.clear();
-            started = false;
-        } else {
-            arg += c;
-            started = true;
-        }
-    }
-    if (started) args.push_back(arg);
-    return args;
-}
-
-// One kernel argument as a word of grub.cfg. GRUB's parser treats
-// ; $ " ' \ { } | & < > # and blanks specially, so anything but plain
-// characters goes in single quotes (as in sh). GRUB's `linux` hands the
-// words on separated by spaces, double-quoting a word with blanks, so the
-// kernel reads the same arguments (GRUB escapes a literal ' or \ with a
-// backslash, which the kernel keeps: such arguments cannot pass through).
-std::string grub_word(const std::string& arg) {
-    static const char* plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._,:/=+@%-";
-    if (!arg.empty() && arg.find_first_not_of(plain) == std::string::npos) return arg;
-    std::string out = "'";
-    for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 // The last lines of a program's error output: enough to say why, short
 // enough for a node's last_error.
@@ -116,8 +78,11 @@ std::string run_summary(const ProcessResult& r, std::chrono::milliseconds timeou
 }  // namespace
 
 std::string boot_iso_grub_config(const std::string& kernel_params) {
-    std::string linux_line = "linux /vmlinuz";
-    for (const auto& arg : kernel_args(kernel_params)) linux_line += " " + grub_word(arg);
+    // Split as the kernel splits it, so that the words GRUB hands on are
+    // the arguments the kernel would have read.
+    const auto args = split_kernel_command_line(kernel_params);
+    check_command_line_length(grub_command_line_bytes("/vmlinuz", args), "the boot ISO");
+    const std::string linux_line = "linux /vmlinuz " + grub_kernel_args(args);
     // A short timeout rather than none: an operator on the serial console
     // can still stop at the menu. GRUB talks to the first serial port and
     // the screen, so either console shows what it does.
@@ -155,6 +120,7 @@ std::mutex& BootIsoBuilder::lock_for(const std::string& key) {
 BootIso BootIsoBuilder::get(const std::string& kernel_href, const std::string& ramdisk_href,
                             const std::string& kernel_params, const std::string& node) {
     if (!cache_) throw BootIsoError("Boot ISOs need the conductor's image cache ([pxe] image_cache_dir)");
+    boot_iso_grub_config(kernel_params);  // a command line GRUB cannot carry fails before any download
     const std::string kernel = cache_->master(kernel_href);
     const std::string ramdisk = cache_->master(ramdisk_href);
     const std::string key = sha256_hex(std::string(kLayoutVersion) + "\n" + fs::path(kernel).filename().string() +

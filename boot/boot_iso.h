@@ -50,8 +50,10 @@ public:
 
     // The ISO booting `kernel_href` with `ramdisk_href` and `kernel_params`,
     // from the cache or built now. Throws ImageFetchError when an href
-    // cannot be read, BootIsoError when the build fails. Safe to call from
-    // several threads; `node` only names the caller in logs.
+    // cannot be read, BootIsoError when the build fails, InvalidParameter
+    // (before anything is fetched) when GRUB cannot carry the parameters.
+    // Safe to call from several threads; `node` only names the caller in
+    // logs.
     BootIso get(const std::string& kernel_href, const std::string& ramdisk_href, const std::string& kernel_params,
                 const std::string& node = "");
 
@@ -72,7 +74,9 @@ private:
 void hard_link_file(const std::string& source, const std::string& dest);
 
 // The grub.cfg of the ISO (exposed for tests): boots /vmlinuz with
-// `kernel_params` and /initrd at once, on the serial console and the screen.
+// `kernel_params` (split as the kernel splits them, each argument quoted
+// for GRUB by boot_quoting.h) and /initrd at once, on the serial console
+// and the screen. Throws InvalidParameter for what GRUB cannot carry.
 std::string boot_iso_grub_config(const std::string& kernel_params);
 
 }  // namespace ingot::boot

@@ -1,6 +1,11 @@
 #include "boot/boot_scripts.h"
 
+#include "boot/boot_quoting.h"
+
 namespace ingot::boot {
+
+// The scripts are laid out as the files they make.
+// clang-format off
 
 std::string ipxe_chain_script() {
     return "#!ipxe\n"
@@ -14,40 +19,52 @@ std::string ipxe_chain_script() {
 }
 
 std::string ipxe_boot_script(const BootEntry& e) {
+    const std::string label = ipxe_word(e.label);
     // initrd=NAME on the kernel line: the UEFI iPXE of Debian 12 needs it
     // for the kernel to find its initramfs (see notes/qemu-and-bmc.md).
+    // iPXE hands the kernel the words after the URL joined by blanks.
+    const std::string args = "initrd=initrd " + ipxe_kernel_args(e.args);
+    check_command_line_length(args.size(), e.what);
     return "#!ipxe\n"
-           "# Written by ingot-conductor: boots the " + e.label + " kernel.\n"
+           "# Written by ingot-conductor: boots the " + label + " kernel.\n"
            "set attempt:int32 0\n"
            ":retry\n"
            "inc attempt\n"
            "iseq ${attempt} 6 && goto failed ||\n"
            "imgfree\n"
-           "kernel --name kernel " + e.kernel + " initrd=initrd " + e.params + " || goto retry\n"
-           "initrd --name initrd " + e.initrd + " || goto retry\n"
+           "kernel --name kernel " + ipxe_word(e.kernel) + " " + args + " || goto retry\n"
+           "initrd --name initrd " + ipxe_word(e.initrd) + " || goto retry\n"
            "boot || goto retry\n"
            ":failed\n"
-           "echo Could not boot the " + e.label + " kernel from the conductor; rebooting in 30 s\n"
+           "echo Could not boot the " + label + " kernel from the conductor; rebooting in 30 s\n"
            "sleep 30\n"
            "reboot\n";
 }
 
 std::string pxelinux_config(const BootEntry& e) {
+    const std::string label = pxelinux_word(e.label), kernel = pxelinux_word(e.kernel);
+    const std::string append = "initrd=" + pxelinux_word(e.initrd) + " " + pxelinux_append_args(e.args);
+    // pxelinux puts BOOT_IMAGE=<kernel> before the APPEND text.
+    check_command_line_length(std::string("BOOT_IMAGE= ").size() + kernel.size() + append.size(), e.what);
     return "# Written by ingot-conductor.\n"
-           "default " + e.label + "\n"
-           "label " + e.label + "\n"
-           "  kernel " + e.kernel + "\n"
-           "  append initrd=" + e.initrd + " " + e.params + "\n";
+           "default " + label + "\n"
+           "label " + label + "\n"
+           "  kernel " + kernel + "\n"
+           "  append " + append + "\n";
 }
 
 std::string grub_config(const BootEntry& e) {
+    const std::string label = grub_word(e.label);
+    check_command_line_length(grub_command_line_bytes("/" + e.kernel, e.args), e.what);
     return "# Written by ingot-conductor.\n"
-           "set default=" + e.label + "\n"
+           "set default=" + label + "\n"
            "set timeout=5\n"
-           "menuentry \"" + e.label + "\" --id " + e.label + " {\n"
-           "  linux /" + e.kernel + " " + e.params + "\n"
-           "  initrd /" + e.initrd + "\n"
+           "menuentry " + label + " --id " + label + " {\n"
+           "  linux " + grub_word("/" + e.kernel) + " " + grub_kernel_args(e.args) + "\n"
+           "  initrd " + grub_word("/" + e.initrd) + "\n"
            "}\n";
 }
+
+// clang-format on
 
 }  // namespace ingot::boot

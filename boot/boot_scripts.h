@@ -1,9 +1,14 @@
 // The text of the boot configurations machines read: iPXE scripts,
 // pxelinux configs and GRUB configs. Pure functions: what to boot in,
-// script out.
+// script out. Every value goes through boot_quoting.h; a value that a
+// format cannot carry, or a command line the kernel would cut, throws
+// InvalidParameter before any text exists.
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "boot/kernel_cmdline.h"
 
 namespace ingot::boot {
 
@@ -13,7 +18,8 @@ struct BootEntry {
     std::string label;  // "deploy" or "instance"
     std::string kernel;
     std::string initrd;
-    std::string params;
+    std::vector<KernelArg> args;
+    std::string what;  // names the machine in errors: "node <uuid>"
 };
 
 // http_root/boot.ipxe: iPXE started from DHCP runs this and chains to the

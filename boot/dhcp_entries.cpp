@@ -1,17 +1,34 @@
 #include "boot/dhcp_entries.h"
 
 #include "boot/boot_files.h"
+#include "interfaces/base_interface.h"
 
 namespace ingot::boot {
 namespace {
 
 std::string node_tag(const std::string& node_uuid) { return "ingot-" + node_uuid; }
 
+void check_dhcp_field(const std::string& value, const char* what) {
+    for (char c : value) {
+        if (c == ',' || c == ' ' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            throw interfaces::InvalidParameter(std::string("The DHCP boot option ") + what + " '" + value +
+                                               "' cannot be written for dnsmasq: it has a ',', a blank or a "
+                                               "control character.");
+    }
+}
+
 }  // namespace
+
+void check_dhcp_boot_options(const BootSettings& settings, const DhcpBootOptions& options) {
+    if (settings.dhcp_hostsdir.empty() || settings.dhcp_optsdir.empty()) return;
+    check_dhcp_field(options.firmware_file, "file name");
+    check_dhcp_field(options.ipxe_script, "iPXE script URL");
+}
 
 void write_dhcp_entries(const BootSettings& settings, const std::string& node_uuid,
                         const std::vector<std::string>& macs, const DhcpBootOptions& options) {
     if (settings.dhcp_hostsdir.empty() || settings.dhcp_optsdir.empty()) return;
+    check_dhcp_boot_options(settings, options);
     const std::string tag = node_tag(node_uuid);
     // Options first: a host entry that exists without them would boot
     // whatever dnsmasq's defaults say.

@@ -18,7 +18,13 @@ struct DhcpBootOptions {
     std::string ipxe_script;    // URL for iPXE (DHCP user class "iPXE"); empty for pxelinux/GRUB
 };
 
+// Throws InvalidParameter when DHCP entries are written (dhcp_hostsdir and
+// dhcp_optsdir set) and a value cannot be one field of a dnsmasq option
+// line (a ',' starts another field, a blank or control character ends it).
+void check_dhcp_boot_options(const BootSettings& settings, const DhcpBootOptions& options);
+
 // Does nothing when [dnsmasq] dhcp_hostsdir/dhcp_optsdir are not set.
+// Checks the options first (check_dhcp_boot_options).
 void write_dhcp_entries(const BootSettings& settings, const std::string& node_uuid,
                         const std::vector<std::string>& macs, const DhcpBootOptions& options);
 void remove_dhcp_entries(const BootSettings& settings, const std::string& node_uuid,

@@ -20,9 +20,13 @@ std::string IpxeBoot::loader_path(const std::string& node_uuid, const std::strin
     return settings_.http_url + "/" + node_uuid + "/" + file;
 }
 
-void IpxeBoot::write_mac_config(const interfaces::Task&, const std::string& mac, const BootEntry& entry) {
+std::string IpxeBoot::mac_config(const interfaces::Task&, const BootEntry& entry) const {
+    return ipxe_boot_script(entry);
+}
+
+void IpxeBoot::write_mac_config(const interfaces::Task&, const std::string& mac, const std::string& text) {
     write_ipxe_chain_script(settings_);
-    write_file_atomically(script_path(root(), mac), ipxe_boot_script(entry));
+    write_file_atomically(script_path(root(), mac), text);
 }
 
 void IpxeBoot::remove_mac_config(const std::string& mac) {

@@ -1,6 +1,7 @@
 #include "boot/network_boot.h"
 
 #include "boot/image_cache.h"
+#include "common/ids.h"
 #include "common/log.h"
 #include "interfaces/management.h"
 
@@ -12,6 +13,23 @@ using nlohmann::json;
 bool is_whole_disk(const interfaces::Task& task) {
     const json internal = task.node().value("driver_internal_info", json::object());
     return internal.value("is_whole_disk_image", true);
+}
+
+// The root partition's UUID the agent reported (blkid's UUID or PARTUUID:
+// hex digits and '-'), for root=UUID=.
+std::string root_partition_uuid(const interfaces::Task& task) {
+    const json internal = task.node().value("driver_internal_info", json::object());
+    const json value = internal.is_object() ? internal.value("root_uuid_or_disk_id", json()) : json();
+    const std::string uuid = value.is_string() ? value.get<std::string>() : "";
+    if (uuid.empty())
+        throw interfaces::InvalidParameter("Node " + task.node_uuid() +
+                                           ": the agent reported no root partition UUID to netboot from.");
+    const bool shaped = uuid.size() <= 64 && uuid.find_first_not_of("0123456789abcdefABCDEF-") == std::string::npos;
+    if (!shaped)
+        throw interfaces::InvalidParameter("Node " + task.node_uuid() +
+                                           ": driver_internal_info root_uuid_or_disk_id is not a partition UUID "
+                                           "(hex digits and '-'), so it cannot go into root=UUID=.");
+    return uuid;
 }
 
 std::string instance_href(const interfaces::Task& task, const char* key) {
@@ -40,7 +58,9 @@ std::vector<interfaces::PropertySpec> NetworkBoot::properties() const {
 
 void NetworkBoot::validate(const interfaces::Task& task) const {
     deploy_images(task, settings_);
-    boot_macs(task);
+    // The files a deploy would write, rendered and thrown away: a
+    // parameter they cannot carry fails here, naming the field.
+    render_configs(task, "deploy", {}, {});
 }
 
 void NetworkBoot::set_boot_device(interfaces::Task& task, const std::string& device, bool persistent) {
@@ -48,22 +68,41 @@ void NetworkBoot::set_boot_device(interfaces::Task& task, const std::string& dev
     if (auto* management = task.driver().management) management->set_boot_device(task, device, persistent);
 }
 
+std::vector<std::pair<std::string, std::string>> NetworkBoot::render_configs(
+    const interfaces::Task& task, const std::string& label, const std::vector<KernelArg>& args,
+    const std::map<std::string, std::string>& extra) const {
+    const std::string uuid = node_uuid_for_files(task);
+    std::vector<std::pair<std::string, std::string>> configs;
+    for (const auto& mac : boot_macs(task)) {
+        BootEntry entry{label, loader_path(uuid, label + "_kernel"), loader_path(uuid, label + "_ramdisk"),
+                        args.empty() ? ramdisk_kernel_args(task, settings_, mac, extra) : args, "node " + uuid};
+        try {
+            configs.emplace_back(mac, mac_config(task, entry));
+        } catch (const interfaces::InvalidParameter& e) {
+            throw interfaces::InvalidParameter("Node " + uuid + ": cannot write its " + label +
+                                               " boot configuration: " + e.what());
+        }
+    }
+    return configs;
+}
+
 void NetworkBoot::write_boot_files(interfaces::Task& task, const std::string& label, const std::string& kernel_href,
-                                   const std::string& ramdisk_href, const std::string& params, bool ramdisk,
+                                   const std::string& ramdisk_href, const std::vector<KernelArg>& args,
                                    const std::map<std::string, std::string>& extra) {
-    const std::string uuid = task.node_uuid();
-    const std::string kernel_file = label + "_kernel", ramdisk_file = label + "_ramdisk";
+    const auto configs = render_configs(task, label, args, extra);
+    const DhcpBootOptions dhcp = dhcp_options(task);
+    check_dhcp_boot_options(settings_, dhcp);
+    const std::string uuid = node_uuid_for_files(task);
     const std::string dir = root() + "/" + uuid;
     if (!settings_.image_cache) throw Error("The " + label + " boot files need the conductor's image cache");
-    settings_.image_cache->stage(kernel_href, dir + "/" + kernel_file);
-    settings_.image_cache->stage(ramdisk_href, dir + "/" + ramdisk_file);
-    const auto macs = boot_macs(task);
-    for (const auto& mac : macs) {
-        BootEntry entry{label, loader_path(uuid, kernel_file), loader_path(uuid, ramdisk_file),
-                        ramdisk ? ramdisk_kernel_params(task, settings_, mac, extra) : params};
-        write_mac_config(task, mac, entry);
+    settings_.image_cache->stage(kernel_href, dir + "/" + label + "_kernel");
+    settings_.image_cache->stage(ramdisk_href, dir + "/" + label + "_ramdisk");
+    std::vector<std::string> macs;
+    for (const auto& [mac, text] : configs) {
+        write_mac_config(task, mac, text);
+        macs.push_back(mac);
     }
-    write_dhcp_entries(settings_, uuid, macs, dhcp_options(task));
+    write_dhcp_entries(settings_, uuid, macs, dhcp);
 }
 
 void NetworkBoot::remove_boot_files(const interfaces::Task& task) {
@@ -75,13 +114,16 @@ void NetworkBoot::remove_boot_files(const interfaces::Task& task) {
         // only if named by MAC, which they are not; nothing else to do.
     }
     for (const auto& mac : macs) remove_mac_config(mac);
+    // Only a UUID names a directory to remove: a record holding "../x"
+    // must not remove anything outside the root.
+    if (!is_uuid_like(task.node_uuid())) return;
     remove_dhcp_entries(settings_, task.node_uuid(), macs);
     remove_path(root() + "/" + task.node_uuid());
 }
 
 void NetworkBoot::prepare_ramdisk(interfaces::Task& task, const std::map<std::string, std::string>& kernel_params) {
     const auto images = deploy_images(task, settings_);
-    write_boot_files(task, "deploy", images.kernel, images.ramdisk, "", /*ramdisk=*/true, kernel_params);
+    write_boot_files(task, "deploy", images.kernel, images.ramdisk, {}, kernel_params);
     set_boot_device(task, interfaces::kBootPxe, /*persistent=*/false);
     log::info("boot.ramdisk_prepared", {{"node", task.node_uuid()}, {"root", root()}});
 }
@@ -97,13 +139,9 @@ void NetworkBoot::prepare_instance(interfaces::Task& task) {
             throw interfaces::MissingParameter("Node " + task.node_uuid() +
                                                " boots its instance from the network (boot_option netboot): "
                                                "instance_info needs 'kernel' and 'ramdisk'.");
-        std::string root_uuid =
-            task.node().value("driver_internal_info", json::object()).value("root_uuid_or_disk_id", std::string());
-        if (root_uuid.empty())
-            throw interfaces::InvalidParameter("Node " + task.node_uuid() +
-                                               ": the agent reported no root partition UUID to netboot from.");
+        const std::vector<KernelArg> args = {{"root", "UUID=" + root_partition_uuid(task)}, {"ro", std::nullopt}};
         remove_boot_files(task);
-        write_boot_files(task, "instance", kernel, ramdisk, "root=UUID=" + root_uuid + " ro", /*ramdisk=*/false, {});
+        write_boot_files(task, "instance", kernel, ramdisk, args, {});
         set_boot_device(task, interfaces::kBootPxe, /*persistent=*/true);
         log::info("boot.instance_netboot", {{"node", task.node_uuid()}});
         return;

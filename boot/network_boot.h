@@ -37,15 +37,24 @@ protected:
     virtual const std::string& root() const = 0;
     // How the loader names a file of ROOT/<uuid>/ (a path or a URL).
     virtual std::string loader_path(const std::string& node_uuid, const std::string& file) const = 0;
-    virtual void write_mac_config(const interfaces::Task& task, const std::string& mac, const BootEntry& entry) = 0;
+    // The configuration text for `entry` (boot_scripts.h); throws
+    // InvalidParameter when a value cannot be written into it.
+    virtual std::string mac_config(const interfaces::Task& task, const BootEntry& entry) const = 0;
+    virtual void write_mac_config(const interfaces::Task& task, const std::string& mac, const std::string& text) = 0;
     virtual void remove_mac_config(const std::string& mac) = 0;
     virtual DhcpBootOptions dhcp_options(const interfaces::Task& task) const = 0;
 
     const BootSettings settings_;
 
 private:
+    // Every MAC's configuration text, all rendered before any is written,
+    // so a value that cannot be written leaves no file behind. `args` is
+    // the instance's command line; empty: the ramdisk's, with `extra`.
+    std::vector<std::pair<std::string, std::string>> render_configs(
+        const interfaces::Task& task, const std::string& label, const std::vector<KernelArg>& args,
+        const std::map<std::string, std::string>& extra) const;
     void write_boot_files(interfaces::Task& task, const std::string& label, const std::string& kernel_href,
-                          const std::string& ramdisk_href, const std::string& params_without_mac, bool ramdisk,
+                          const std::string& ramdisk_href, const std::vector<KernelArg>& args,
                           const std::map<std::string, std::string>& extra);
     void remove_boot_files(const interfaces::Task& task);
     void set_boot_device(interfaces::Task& task, const std::string& device, bool persistent);

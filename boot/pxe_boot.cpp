@@ -18,15 +18,19 @@ std::string PxeBoot::loader_path(const std::string& node_uuid, const std::string
     return node_uuid + "/" + file;  // relative to the TFTP root
 }
 
-void PxeBoot::write_mac_config(const interfaces::Task& task, const std::string& mac, const BootEntry& entry) {
+std::string PxeBoot::mac_config(const interfaces::Task& task, const BootEntry& entry) const {
+    return interfaces::boot_mode(task) == interfaces::kBootModeUefi ? grub_config(entry) : pxelinux_config(entry);
+}
+
+void PxeBoot::write_mac_config(const interfaces::Task& task, const std::string& mac, const std::string& text) {
     // Only the config of the mode the node boots in, so a stale one of the
     // other mode cannot boot it.
     if (interfaces::boot_mode(task) == interfaces::kBootModeUefi) {
         remove_path(pxelinux_path(root(), mac));
-        write_file_atomically(grub_path(root(), mac), grub_config(entry));
+        write_file_atomically(grub_path(root(), mac), text);
     } else {
         remove_path(grub_path(root(), mac));
-        write_file_atomically(pxelinux_path(root(), mac), pxelinux_config(entry));
+        write_file_atomically(pxelinux_path(root(), mac), text);
     }
 }
 

@@ -15,7 +15,8 @@ public:
 protected:
     const std::string& root() const override { return settings_.tftp_root; }
     std::string loader_path(const std::string& node_uuid, const std::string& file) const override;
-    void write_mac_config(const interfaces::Task& task, const std::string& mac, const BootEntry& entry) override;
+    std::string mac_config(const interfaces::Task& task, const BootEntry& entry) const override;
+    void write_mac_config(const interfaces::Task& task, const std::string& mac, const std::string& text) override;
     void remove_mac_config(const std::string& mac) override;
     DhcpBootOptions dhcp_options(const interfaces::Task& task) const override;
 };

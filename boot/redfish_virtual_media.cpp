@@ -3,8 +3,10 @@
 #include <filesystem>
 
 #include "boot/boot_files.h"
+#include "boot/boot_iso.h"
 #include "boot/image_cache.h"
 #include "boot/image_fetch.h"
+#include "common/ids.h"
 #include "common/log.h"
 #include "interfaces/management.h"
 #include "interfaces/virtual_media.h"
@@ -54,6 +56,28 @@ void check_local(const Task& task, const std::string& what, const std::string& h
                                            " is not a file on the conductor host.");
 }
 
+// The command line put into the ISO, checked (InvalidParameter naming the
+// node and the field) before anything is fetched or built.
+std::string iso_kernel_params(const Task& task, const BootSettings& settings,
+                              const std::map<std::string, std::string>& kernel_params) {
+    // BOOTIF names the NIC the agent uses, when the node has a port.
+    const auto macs = boot_macs_if_any(task);
+    // As Ironic: the agent learns it was booted from virtual media.
+    auto extra = kernel_params;
+    extra.emplace("boot_method", "vmedia");
+    const std::string params =
+        kernel_command_line(ramdisk_kernel_args(task, settings, macs.empty() ? "" : macs.front(), extra));
+    try {
+        boot_iso_grub_config(params);
+    } catch (const interfaces::InvalidParameter& e) {
+        throw interfaces::InvalidParameter("Node " + task.node_uuid() +
+                                           ": cannot write its boot ISO's GRUB "
+                                           "configuration: " +
+                                           e.what());
+    }
+    return params;
+}
+
 }  // namespace
 
 RedfishVirtualMediaBoot::RedfishVirtualMediaBoot(BootSettings settings, BootIsoOptions iso_options)
@@ -88,6 +112,7 @@ void RedfishVirtualMediaBoot::validate(const Task& task) const {
         const auto images = deploy_images(task, settings_);
         check_local(task, "deploy kernel", images.kernel);
         check_local(task, "deploy ramdisk", images.ramdisk);
+        iso_kernel_params(task, settings_, {});
     }
     // Only a task with its driver composed can say what its management
     // interface is (the API's node validation builds the task without it).
@@ -104,7 +129,7 @@ std::string RedfishVirtualMediaBoot::node_iso_url(const std::string& node_uuid) 
 }
 
 void RedfishVirtualMediaBoot::stage_iso(Task& task, const std::map<std::string, std::string>& kernel_params) {
-    const std::string uuid = task.node_uuid();
+    const std::string uuid = node_uuid_for_files(task);
     const std::string dest = node_iso_path(uuid);
     if (!settings_.image_cache) throw Error("Virtual media boot needs the conductor's image cache");
     if (const std::string prebuilt = string_at(task.driver_info(), "redfish_deploy_iso"); !prebuilt.empty()) {
@@ -113,15 +138,7 @@ void RedfishVirtualMediaBoot::stage_iso(Task& task, const std::map<std::string, 
         return;
     }
     const auto images = deploy_images(task, settings_);
-    std::string mac;  // BOOTIF names the NIC the agent uses, when the node has a port
-    try {
-        mac = boot_macs(task).front();
-    } catch (const interfaces::InvalidParameter&) {
-    }
-    // As Ironic: the agent learns it was booted from virtual media.
-    auto extra = kernel_params;
-    extra.emplace("boot_method", "vmedia");
-    const std::string params = ramdisk_kernel_params(task, settings_, mac, extra);
+    const std::string params = iso_kernel_params(task, settings_, kernel_params);
     for (int attempt = 1;; ++attempt) {
         BootIso iso;
         try {
@@ -152,7 +169,8 @@ void RedfishVirtualMediaBoot::remove_media(Task& task) {
             log::error("boot.virtual_media_eject_failed", {{"node", task.node_uuid()}, {"error", e.what()}});
         }
     }
-    remove_path(node_iso_path(task.node_uuid()));
+    // Only a UUID names the file: a record holding "../x" removes nothing.
+    if (is_uuid_like(task.node_uuid())) remove_path(node_iso_path(task.node_uuid()));
 }
 
 void RedfishVirtualMediaBoot::prepare_ramdisk(Task& task, const std::map<std::string, std::string>& kernel_params) {

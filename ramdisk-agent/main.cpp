@@ -1,7 +1,9 @@
 // ingot-agent: the ramdisk agent. Serves the IPA-compatible command API
 // (port 9999 by default) and, unless --standalone, finds its node through
 // the conductor (lookup) and heartbeats so the conductor can drive it.
-// `ingot-agent plan --input FILE` prints what a deploy of FILE would run.
+// `ingot-agent plan --input FILE` prints what a deploy of FILE would run;
+// `ingot-agent disks` lists the devices it sees and whether it would write
+// to each (and why not).
 #include <signal.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
@@ -23,6 +25,7 @@
 #include "ramdisk-agent/plan/plugin_loader.h"
 #include "ramdisk-agent/service/agent_api.h"
 #include "ramdisk-agent/service/builtin_commands.h"
+#include "ramdisk-agent/service/disk_report.h"
 #include "ramdisk-agent/service/heartbeater.h"
 #include "ramdisk-agent/service/host_info.h"
 #include "ramdisk-agent/service/plan_mode.h"
@@ -109,6 +112,12 @@ int main(int argc, char** argv) {
     plan_cmd->add_flag("--loop-devices-only", loop_devices_only, "Choose among loop devices only");
     plan_cmd->add_option("--device", only_devices, "Choose among these devices only (repeatable)");
     plan_cmd->add_option("--plugin-dir", plugin_dirs, "Load agent plugins from here (repeatable)");
+
+    // ingot-agent disks [--loop-devices-only] [--device PATH]
+    auto* disks_cmd = app.add_subcommand(
+        "disks", "List the block devices the agent sees and whether it would write to each (and why not)");
+    disks_cmd->add_flag("--loop-devices-only", loop_devices_only, "Loop devices only");
+    disks_cmd->add_option("--device", only_devices, "Only these devices are eligible (repeatable)");
     CLI11_PARSE(app, argc, argv);
 
     // Plugins first: a plan or a deploy may use what they add. One that
@@ -132,6 +141,20 @@ int main(int argc, char** argv) {
             return 2;
         } catch (const std::exception& e) {
             std::cerr << "ingot-agent plan: " << e.what() << "\n";
+            return 1;
+        }
+    }
+
+    if (*disks_cmd) {
+        log::set_level(log::Level::warning);  // stdout is the list
+        try {
+            std::cout << disk_report(disks);
+            return 0;
+        } catch (const AgentError& e) {
+            std::cerr << "ingot-agent disks: " << e.details() << "\n";
+            return 1;
+        } catch (const std::exception& e) {
+            std::cerr << "ingot-agent disks: " << e.what() << "\n";
             return 1;
         }
     }

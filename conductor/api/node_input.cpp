@@ -4,6 +4,7 @@
 #include <cctype>
 #include <regex>
 
+#include "boot/boot_files.h"
 #include "common/config.h"
 #include "common/errors.h"
 #include "common/ids.h"
@@ -167,6 +168,8 @@ db::Record node_for_create(const conductor::Context& ctx, const Request& req, co
     node["uuid"] = node.contains("uuid") ? normalize_uuid(node["uuid"].get<std::string>()) : generate_uuid();
     node["conductor_group"] = to_lower(node.value("conductor_group", std::string()));
     check_conductor_group(node["conductor_group"]);
+    // Boot files embed it: refused here rather than at the first deploy.
+    if (node.contains("driver_info")) boot::check_kernel_append_params(node["driver_info"], ctx.boot);
     ctx.drivers->compose(node, /*reset_unsupported=*/false);
     if (node.contains("chassis_uuid")) node["chassis_id"] = chassis_id_for(session, node["chassis_uuid"]);
     node.erase("chassis_uuid");
@@ -219,6 +222,7 @@ db::Record node_changes_from_patch(const conductor::Context& ctx, const Request&
         changes["conductor_group"] = to_lower(changes["conductor_group"].get<std::string>());
         check_conductor_group(changes["conductor_group"]);
     }
+    if (changes.contains("driver_info")) boot::check_kernel_append_params(changes["driver_info"], ctx.boot);
     if (changes.contains("maintenance") && changes["maintenance"] == false) {
         // Leaving maintenance clears its reason and fault, as in Ironic.
         changes["maintenance_reason"] = nullptr;

@@ -7,20 +7,19 @@
 //     accepted as targets;
 //   - whatever the flags, a target is refused when it is the disk holding "/"
 //     or has anything mounted (a filesystem, or active swap) on it or on one
-//     of its partitions, checked against the kernel's own tables
-//     (/proc/self/mountinfo, /proc/swaps, /sys/dev/block) right before the
-//     first write, so that a mistaken root device hint can never reach a
-//     host disk.
+//     of its partitions, checked against what the kernel tells
+//     (busy_devices.h: stat("/"), /proc/self/mountinfo, /proc/swaps, /sys)
+//     right before the first write, so that a mistaken root device hint can
+//     never reach a host disk, not even from a chroot or a container.
 #pragma once
 
 #include <sys/types.h>
 
-#include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "ramdisk-agent/plan/hints.h"
+#include "ramdisk-agent/service/busy_devices.h"
 #include "ramdisk-agent/service/command_result.h"
 
 namespace ingot::agent::service {
@@ -46,18 +45,6 @@ void require_disk_writes(const DiskPolicy& policy, pid_t pid);
 // --loop-devices-only, real disks only otherwise.
 plan::DiscoveryOptions discovery_options(const DiskPolicy& policy);
 
-// Whole block devices (kernel names: "sda", "loop3", "dm-0") in use by the
-// running system, each with why: "/ is mounted from sda2", "swap on sdb1".
-using BusyDevices = std::map<std::string, std::string>;
-
-// From /proc/self/mountinfo and /proc/swaps text. `holders_of` maps a
-// device number ("8:2") or a /dev path to the kernel names it stands on: the
-// device itself, its disk when it is a partition, and (recursively) the
-// devices under a device-mapper or MD device. Pure, for tests.
-BusyDevices parse_busy_devices(const std::string& mountinfo, const std::string& swaps,
-                               const std::function<std::vector<std::string>(const std::string&)>& holders_of);
-// The running system's, resolved through /sys/dev/block.
-BusyDevices busy_devices();
 // The kernel name of a block device path ("/dev/loop3" -> "loop3",
 // "/dev/disk/by-path/..." -> "sda"); empty when it is not a block device.
 std::string kernel_name(const std::string& device_path);

@@ -265,41 +265,6 @@ TEST(AgentDiskSafety, DeviceListNarrows) {
     EXPECT_EQ(c.eligible[0].name, "/dev/sdc");
 }
 
-TEST(AgentDiskSafety, BusyDevicesFromTheKernelTables) {
-    const std::string mountinfo =
-        "26 1 0:25 / / rw,relatime - overlay overlay rw,lowerdir=/x\n"
-        "27 26 8:2 / /boot rw - ext4 /dev/sda2 rw\n"
-        "28 26 0:40 /@home /home rw - btrfs /dev/nvme0n1p3 rw\n"
-        "29 26 253:0 / /srv\\040data rw - xfs /dev/mapper/vg-srv rw\n"
-        "30 26 0:5 / /dev rw - devtmpfs devtmpfs rw\n";
-    const std::string swaps =
-        "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
-        "/dev/sdb3                               partition\t8388604\t\t0\t\t-2\n"
-        "/swapfile                               file\t\t1048572\t\t0\t\t-3\n";
-    auto holders = [](const std::string& key) -> std::vector<std::string> {
-        if (key == "8:2" || key == "/dev/sda2") return {"sda", "sda2"};
-        if (key == "8:1" || key == "/dev/sda1") return {"sda", "sda1"};
-        if (key == "/dev/nvme0n1p3") return {"nvme0n1", "nvme0n1p3"};
-        if (key == "253:0" || key == "/dev/mapper/vg-srv") return {"dm-0", "sdc", "sdc1", "sdd", "sdd1"};
-        if (key == "/dev/sdb3") return {"sdb", "sdb3"};
-        return {};
-    };
-    BusyDevices busy = parse_busy_devices(mountinfo, swaps, holders);
-    EXPECT_EQ(busy.count("sda"), 1u);
-    EXPECT_TRUE(contains(busy["sda"], "/boot")) << busy["sda"];
-    EXPECT_TRUE(contains(busy["nvme0n1"], "/home")) << "btrfs: an anonymous device number, found by its source";
-    EXPECT_TRUE(contains(busy["sdd"], "/srv data")) << "LVM over two disks: both";
-    EXPECT_TRUE(contains(busy["sdb"], "swap")) << busy["sdb"];
-    EXPECT_EQ(busy.count("sde"), 0u);
-
-    // A root filesystem on a disk is reported as the running system's.
-    busy = parse_busy_devices("26 1 8:1 / / rw - ext4 /dev/sda1 rw\n", "", holders);
-    EXPECT_TRUE(contains(busy["sda"], "running system")) << busy["sda"];
-    // check_target refuses what is busy.
-    AgentError e = error_of([&] { check_target("/dev/sda", "sda", {}, {.allow_disk_writes = true}, busy); });
-    EXPECT_TRUE(contains(e.details(), "/dev/sda")) << e.details();
-}
-
 TEST(AgentDiskSafety, TheRunningSystemsDiskIsNeverATarget) {
     // Reads /proc, /sys and lsblk only. The disk "/" lives on, found through
     // sysfs, is busy and refused, whatever the flags.

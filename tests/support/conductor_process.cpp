@@ -72,7 +72,7 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 }
 }  // namespace
 
-ConductorProcess::ConductorProcess(const std::string& extra_config_template) {
+ConductorProcess::ConductorProcess(const std::string& extra_config_template, const std::vector<std::string>& wrapper) {
     port_ = free_port();
     std::string extra_config = extra_config_template;
     replace_all(extra_config, "{port}", std::to_string(port_));
@@ -85,9 +85,9 @@ ConductorProcess::ConductorProcess(const std::string& extra_config_template) {
           << "[database]\nconnection = sqlite:///" << dir_.path() << "/ingot.sqlite\n"
           << extra_config << "\n";
     }
-    child_ =
-        std::make_unique<ChildProcess>(std::vector<std::string>{bin_dir() + "/ingot-conductor", "--config-file", conf},
-                                       dir_.path() + "/conductor.log");
+    std::vector<std::string> argv = wrapper;
+    for (const auto& arg : {bin_dir() + "/ingot-conductor", std::string("--config-file"), conf}) argv.push_back(arg);
+    child_ = std::make_unique<ChildProcess>(argv, dir_.path() + "/conductor.log");
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (!port_open(port_)) {
         if (!child_->running()) throw std::runtime_error("ingot-conductor exited at start:\n" + log());

@@ -42,7 +42,9 @@ public:
     // every `{state_dir}` by its temporary state directory (known only
     // here), e.g. "[conductor]\napi_url = http://10.0.2.2:{port}\n" for a
     // QEMU guest behind slirp, "[deploy]\nhttp_root = {state_dir}/httpboot\n".
-    explicit ConductorProcess(const std::string& extra_config = "");
+    // `wrapper` runs the conductor through another program that execs it,
+    // e.g. {"prlimit", "--nofile=64:64", "--"} (the PID stays the conductor's).
+    explicit ConductorProcess(const std::string& extra_config = "", const std::vector<std::string>& wrapper = {});
     ~ConductorProcess();
 
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }

@@ -39,7 +39,12 @@ std::vector<interfaces::PropertySpec> NetworkBoot::properties() const {
 }
 
 void NetworkBoot::validate(const interfaces::Task& task) const {
-    deploy_images(task, settings_);
+    check_deploy_images(task, settings_);
+    // An instance booted from the network has its kernel and ramdisk
+    // fetched by the conductor too.
+    for (const char* key : {"kernel", "ramdisk"})
+        if (const std::string href = instance_href(task, key); !href.empty())
+            check_image_href(href, settings_.image_sources, std::string("instance_info/") + key);
     boot_macs(task);
 }
 

@@ -220,11 +220,11 @@ void AgentDeploy::validate(const Task& task) const {
                 task.node_uuid());
     }
     check_image_checksum_algorithm(ii, task.node_uuid(), settings_.allow_md5_checksum);
-    check_local_image_source(ii, settings_.file_sources);
     if (is_partition_image(ii) && !present(ii, "root_gb") && !present(ii, "root_mb"))
         throw interfaces::MissingParameter(
             "Cannot validate driver deploy. Some parameters were missing in node's instance_info. Missing are: "
             "['instance_info.root_gb']");
+    check_local_image_source(ii, settings_.file_sources);
 }
 
 json AgentDeploy::image_info(const Task& task) const {

@@ -55,6 +55,7 @@ protected:
         : conductor_("[conductor]\n"
                      "automated_clean = false\n"
                      "api_url = http://10.0.2.2:6385/\n"
+                     "file_url_allowed_paths = " + dir_.path() + "\n"
                      "deploy_kernel = file://" + dir_.path() + "/vmlinuz\n"
                      "[deploy]\n"
                      "http_root = " + dir_.path() + "/http\n"
@@ -96,7 +97,7 @@ protected:
         auto r = c_.request("PATCH", "/v1/nodes/" + uuid,
                             json::array({{{"op", "add"}, {"path", "/instance_info"},
                                           {"value", {{"image_source", "http://example.invalid/i.raw"},
-                                                     {"image_checksum", std::string(32, 'a')}}}}})
+                                                     {"image_checksum", std::string(64, 'a')}}}}})
                                 .dump());
         ASSERT_EQ(r.status, 200) << r.body;
         json n = provision(c_, uuid, "active");
@@ -205,15 +206,17 @@ TEST_F(NetworkBoot, MissingImagesOrPortsFailValidationWithTheirNames) {
     const std::string bad = enroll("ipxe");
     r = c_.request("PATCH", "/v1/nodes/" + bad,
                    json::array({{{"op", "add"}, {"path", "/driver_info/deploy_kernel"},
-                                 {"value", "file:///nonexistent/vmlinuz"}},
+                                 {"value", "file://" + path("missing-vmlinuz")}},
                                 {{"op", "add"}, {"path", "/instance_info"},
                                  {"value", {{"image_source", "http://example.invalid/i.raw"},
-                                            {"image_checksum", std::string(32, 'a')}}}}})
+                                            {"image_checksum", std::string(64, 'a')}}}}})
                        .dump());
     ASSERT_EQ(r.status, 200) << r.body;
     json n = provision(c_, bad, "active");
     EXPECT_EQ(n["provision_state"], "deploy failed") << n.dump();
-    EXPECT_NE(n["last_error"].get<std::string>().find("file:///nonexistent/vmlinuz"), std::string::npos)
+    EXPECT_NE(n["last_error"].get<std::string>().find("driver_info/deploy_kernel: The local image source " +
+                                                      path("missing-vmlinuz")),
+              std::string::npos)
         << n.dump();
     EXPECT_FALSE(fs::exists(path("http/pxelinux.cfg/") + kMacFile));
 }

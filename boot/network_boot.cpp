@@ -85,7 +85,9 @@ void NetworkBoot::remove_boot_files(const interfaces::Task& task) {
 }
 
 void NetworkBoot::prepare_ramdisk(interfaces::Task& task, const std::map<std::string, std::string>& kernel_params) {
-    const auto images = deploy_images(task, settings_);
+    // Both sources checked before either is staged (the cache checks each
+    // again as it reads it).
+    const auto images = check_deploy_images(task, settings_);
     write_boot_files(task, "deploy", images.kernel, images.ramdisk, "", /*ramdisk=*/true, kernel_params);
     set_boot_device(task, interfaces::kBootPxe, /*persistent=*/false);
     log::info("boot.ramdisk_prepared", {{"node", task.node_uuid()}, {"root", root()}});

@@ -47,7 +47,7 @@ std::string mode_text(mode_t mode) {
 void check_placement(const std::string& shown, const std::string& path, const FileSourcePolicy& policy) {
     for (const auto& refused : always_refused_paths()) {
         if (is_under(path, refused) || is_under(path, canonical_dir(refused)))
-            refuse(shown, (path == shown ? "" : "it resolves to " + path + ", which ") + "lies under " + refused +
+            refuse(shown, (path == shown ? "it " : "it resolves to " + path + ", which ") + "lies under " + refused +
                               ", from where no file is ever served (whatever " + policy.option_name + " says)");
     }
     for (const auto& allowed : policy.allowed_paths)

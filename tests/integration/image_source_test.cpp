@@ -15,8 +15,10 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "common/http_client.h"
 #include "tests/integration/agent_image_http_server.h"
@@ -102,7 +104,17 @@ protected:
     json manage_and_provide(const std::string& uuid) {
         json n = test::provision_action(c_, uuid, "manage");
         EXPECT_EQ(n["provision_state"], "manageable") << n.dump();
-        return test::provision_action(c_, uuid, "provide");
+        auto r = c_.request("PUT", "/v1/nodes/" + uuid + "/states/provision", json({{"target", "provide"}}).dump());
+        EXPECT_EQ(r.status, 202) << r.body;
+        // Settled: failed, or waiting for the agent (nothing boots here).
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        do {
+            n = test::get_node(c_, uuid);
+            const std::string state = n["provision_state"];
+            if (n["reservation"].is_null() && (state == "clean failed" || state == "clean wait")) return n;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        } while (std::chrono::steady_clock::now() < deadline);
+        return n;
     }
 
     // Nothing of `secret` was copied into the cache or the HTTP root, and
@@ -211,7 +223,8 @@ TEST_F(ImageSources, VirtualMediaIsosAndInstanceImagesAreCheckedToo) {
                                       {"value",
                                        {{"image_source", "file:///etc/shadow"},
                                         {"kernel", "file://" + path("elsewhere/public")},
-                                        {"ramdisk", path("images/initrd")}}}}})
+                                        {"ramdisk", path("images/initrd")},
+                                        {"root_gb", 1}}}}})
                             .dump());
     ASSERT_EQ(r.status, 200) << r.body;
     json v = validate(uuid);

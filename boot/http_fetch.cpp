@@ -177,7 +177,7 @@ std::string http_version(const std::string& url, const HttpFetchLimits& limits) 
     if (status >= 400) throw ImageFetchError("Cannot fetch " + url + ": HTTP " + std::to_string(status));
     // A length alone says too little to trust a cached copy.
     return headers.find("etag") != std::string::npos || headers.find("ast-modified") != std::string::npos ? headers
-                                                                                                           : "";
+                                                                                                          : "";
 }
 
 void http_fetch(const std::string& url, const HttpFetchLimits& limits,

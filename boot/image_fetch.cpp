@@ -50,7 +50,8 @@ struct File {
 bool is_http(const std::string& href) { return starts_with(href, "http://") || starts_with(href, "https://"); }
 
 [[noreturn]] void unsupported(const std::string& href) {
-    throw ImageFetchError("Cannot fetch " + href + ": only http://, https://, file:// and absolute paths are supported");
+    throw ImageFetchError("Cannot fetch " + href +
+                          ": only http://, https://, file:// and absolute paths are supported");
 }
 
 HttpFetchLimits http_limits(const FetchPolicy& policy) {
@@ -78,8 +79,7 @@ FILE* create_private(const std::string& dest, const std::string& href) {
 }
 
 // Copies an opened local source through its descriptor, never its path.
-void copy_local(const OpenFileSource& in, const std::string& href, FILE* out, Sha256& hash,
-                const FetchPolicy& policy) {
+void copy_local(const OpenFileSource& in, const std::string& href, FILE* out, Sha256& hash, const FetchPolicy& policy) {
     check_size(href, static_cast<std::uint64_t>(in.status().st_size), policy);
     std::vector<char> buf(1 << 20);
     std::uint64_t total = 0;

@@ -24,8 +24,8 @@ public:
 
 // What the conductor may read, and how much of it.
 struct FetchPolicy {
-    FileSourcePolicy files;                    // [conductor] file_url_allowed_paths
-    std::uint64_t max_bytes = 2048ull << 20;   // [pxe] max_image_size
+    FileSourcePolicy files;                   // [conductor] file_url_allowed_paths
+    std::uint64_t max_bytes = 2048ull << 20;  // [pxe] max_image_size
     int max_redirects = 5;
 };
 

@@ -49,7 +49,8 @@ std::vector<std::string> child_environment(const std::map<std::string, std::stri
 // False when a limit cannot be set (the program must not run without it).
 bool apply_limits(const ProcessLimits& limits) {
     if (limits.address_space_bytes > 0) {
-        const rlimit as{static_cast<rlim_t>(limits.address_space_bytes), static_cast<rlim_t>(limits.address_space_bytes)};
+        const rlimit as{static_cast<rlim_t>(limits.address_space_bytes),
+                        static_cast<rlim_t>(limits.address_space_bytes)};
         if (setrlimit(RLIMIT_AS, &as) != 0) return false;
     }
     if (limits.cpu_time.count() > 0) {

@@ -75,10 +75,9 @@ boot::BootSettings boot_settings(const config::Config& c) {
     s.dhcp_optsdir = c.get_string("dnsmasq", "dhcp_optsdir");
     s.image_sources.files.allowed_paths = c.get_list("conductor", "file_url_allowed_paths");
     s.image_sources.max_bytes = static_cast<std::uint64_t>(c.get_int("pxe", "max_image_size")) << 20;
-    s.image_cache = std::make_shared<boot::ImageCache>(c.get_string("pxe", "image_cache_dir"),
-                                                       static_cast<std::uint64_t>(c.get_int("pxe", "image_cache_size"))
-                                                           << 20,
-                                                       s.image_sources);
+    s.image_cache = std::make_shared<boot::ImageCache>(
+        c.get_string("pxe", "image_cache_dir"), static_cast<std::uint64_t>(c.get_int("pxe", "image_cache_size")) << 20,
+        s.image_sources);
     return s;
 }
 

@@ -14,8 +14,7 @@ namespace ingot::deploy {
 
 // Throws interfaces::InvalidParameter naming the field and the option that
 // would allow it.
-void check_image_checksum_algorithm(const nlohmann::json& instance_info, const std::string& node,
-                                    bool allow_md5);
+void check_image_checksum_algorithm(const nlohmann::json& instance_info, const std::string& node, bool allow_md5);
 
 // Throws FileSourceRefused for a file:// or absolute-path image_source the
 // policy does not allow (other sources pass).

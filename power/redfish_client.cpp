@@ -190,8 +190,8 @@ void RedfishClient::log_in() {
         json doc = try_parse_json(root.body);
         if (doc.is_object() && doc.contains("Links") && doc["Links"].is_object()) {
             const json& links = doc["Links"];
-            if (auto s = links.find("Sessions"); s != links.end() && s->is_object() && s->contains("@odata.id") &&
-                                                 (*s)["@odata.id"].is_string())
+            if (auto s = links.find("Sessions");
+                s != links.end() && s->is_object() && s->contains("@odata.id") && (*s)["@odata.id"].is_string())
                 sessions_path = (*s)["@odata.id"].get<std::string>();
         }
     }

@@ -61,29 +61,32 @@ void check_features(std::string_view head, const std::string& source) {
     const std::uint64_t incompatible = be(head, 72, 8);
     const std::uint64_t autoclear = be(head, 88, 8);
     if (incompatible & kIncompatDataFile)
-        unsafe(source, "its qcow2 header says its data lives in an external data file, which qemu-img would read "
-                       "from the machine converting it");
+        unsafe(source,
+               "its qcow2 header says its data lives in an external data file, which qemu-img would read "
+               "from the machine converting it");
     if (autoclear & kAutoclearRawData) unsafe(source, "its qcow2 header has the raw external data bit set");
     const std::uint64_t known = kIncompatDirty | kIncompatCompression | kIncompatExtendedL2;
     if (incompatible & ~known) {
         char bits[20];
         std::snprintf(bits, sizeof bits, "0x%llx", static_cast<unsigned long long>(incompatible & ~known));
-        unsafe(source, std::string("its qcow2 header has incompatible feature bits this agent does not know (") +
-                           bits + "; bit 1 means corrupt)");
+        unsafe(source, std::string("its qcow2 header has incompatible feature bits this agent does not know (") + bits +
+                           "; bit 1 means corrupt)");
     }
 }
 
 // Walks the header extensions; refuses a data file name or encryption.
 void check_extensions(std::string_view head, std::size_t offset, std::size_t end, const std::string& source) {
     while (true) {
-        if (offset + 8 > end) throw ImageFormatError("image " + source + ": its qcow2 header extensions run past "
-                                                     "its first cluster");
+        if (offset + 8 > end)
+            throw ImageFormatError("image " + source +
+                                   ": its qcow2 header extensions run past "
+                                   "its first cluster");
         const auto type = static_cast<std::uint32_t>(be(head, offset, 4));
         const std::uint64_t length = be(head, offset + 4, 4);
         if (type == kExtEnd) return;
         if (type == kExtDataFile)
-            unsafe(source, "its qcow2 header names an external data file (" +
-                               printable(head, offset + 8, length) + "), which qemu-img would read");
+            unsafe(source, "its qcow2 header names an external data file (" + printable(head, offset + 8, length) +
+                               "), which qemu-img would read");
         if (type == kExtEncryption) unsafe(source, "it is an encrypted qcow2 image");
         offset += 8 + ((length + 7) & ~std::uint64_t(7));
     }
@@ -94,8 +97,7 @@ void check_extensions(std::string_view head, std::size_t offset, std::size_t end
 std::string detect_format(std::string_view head) {
     if (has_at(head, 0, "QFI\xfb")) return head.size() >= 8 && be(head, 4, 4) == 1 ? "qcow" : "qcow2";
     if (has_at(head, 0, std::string_view("QED\0", 4))) return "qed";
-    if (has_at(head, 0, "KDMV") || has_at(head, 0, "COWD") || has_at(head, 0, "# Disk DescriptorFile"))
-        return "vmdk";
+    if (has_at(head, 0, "KDMV") || has_at(head, 0, "COWD") || has_at(head, 0, "# Disk DescriptorFile")) return "vmdk";
     if (has_at(head, 0, "conectix")) return "vhd";
     if (has_at(head, 0, "vhdxfile")) return "vhdx";
     if (head.size() >= 0x44 && le32(head, 0x40) == 0xbeda107f) return "vdi";
@@ -130,7 +132,8 @@ Qcow2Header inspect_qcow2_header(std::string_view head, const std::string& sourc
     if (head.size() < kQcowV2HeaderBytes) throw ImageFormatError("image " + source + ": truncated qcow2 header");
     Qcow2Header h;
     h.version = static_cast<std::uint32_t>(be(head, 4, 4));
-    if (h.version != 2 && h.version != 3) unsafe(source, "qcow2 version " + std::to_string(h.version) + " is not 2 or 3");
+    if (h.version != 2 && h.version != 3)
+        unsafe(source, "qcow2 version " + std::to_string(h.version) + " is not 2 or 3");
     if (const std::uint64_t backing = be(head, 8, 8); backing != 0)
         unsafe(source, "it has a backing file (" + printable(head, backing, be(head, 16, 4)) +
                            "), which qemu-img would read from the machine converting it");

@@ -49,8 +49,9 @@ image::ImageSource source_of(const Image& img, const RunContext& context) {
     if (img.checksum.empty()) s.checksum.algo = image::parse_hash_algo(img.checksum_algo);
     // MD5 collisions are cheap: an MD5 proves little about what is written.
     if (s.checksum.algo == image::HashAlgo::md5 && !s.checksum.hex.empty() && !context.image_policy.allow_md5)
-        throw InvalidInput("the image's checksum is MD5, which is refused (the conductor's "
-                           "agent_md5_checksum_enable is false: [agent] allow_md5_checksum)");
+        throw InvalidInput(
+            "the image's checksum is MD5, which is refused (the conductor's "
+            "agent_md5_checksum_enable is false: [agent] allow_md5_checksum)");
     s.compression = image::Compression::detect;
     s.disk_format = img.format == "qcow2" ? image::DiskFormat::qcow2 : image::DiskFormat::raw;
     s.tls = context.tls;

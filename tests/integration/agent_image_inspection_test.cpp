@@ -79,8 +79,7 @@ protected:
 };
 
 TEST_F(AgentImageInspection, AQcow2WithABackingFileIsRefusedBeforeQemuImgReadsIt) {
-    run({"qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", path("secret.raw"), path("backed.qcow2"),
-         "8M"});
+    run({"qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", path("secret.raw"), path("backed.qcow2"), "8M"});
     // Without the inspection this is what the disk would get.
     run({"qemu-img", "convert", "-f", "qcow2", "-O", "raw", path("backed.qcow2"), path("leak.raw")});
     ASSERT_NE(read_bytes(path("leak.raw"), 4096).find(kMarker), std::string::npos) << "the attack does not work";
@@ -111,8 +110,9 @@ TEST_F(AgentImageInspection, AContainerThatSaysItIsRawIsNotWrittenAsRaw) {
     run({"qemu-img", "create", "-q", "-f", "qcow2", path("disguised.qcow2"), "8M"});
     run({"qemu-img", "create", "-q", "-f", "vmdk", path("disguised.vmdk"), "8M"});
     run({"qemu-img", "create", "-q", "-f", "vpc", path("disguised.vhd"), "8M"});
-    EXPECT_NE(refusal(path("disguised.qcow2"), img::DiskFormat::raw).find("its disk_format is raw but its content is "
-                                                                         "qcow2"),
+    EXPECT_NE(refusal(path("disguised.qcow2"), img::DiskFormat::raw)
+                  .find("its disk_format is raw but its content is "
+                        "qcow2"),
               std::string::npos);
     // vmdk and vhd are not even permitted formats.
     for (const char* name : {"disguised.vmdk", "disguised.vhd"}) {

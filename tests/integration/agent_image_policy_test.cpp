@@ -79,8 +79,8 @@ protected:
         EXPECT_EQ(r.status, 202) << r.body;
         json n = wait_until(uuid, [](const json& node) { return node["provision_state"] != "deploying"; });
         if (n["provision_state"] != "wait call-back") return n;
-        test::AgentProcess agent({"--api-url", conductor_.url(), "--mac", kMac, "--loop-devices-only", "--device",
-                                  disk_->device()});
+        test::AgentProcess agent(
+            {"--api-url", conductor_.url(), "--mac", kMac, "--loop-devices-only", "--device", disk_->device()});
         n = wait_until(uuid, [](const json& node) {
             return node["provision_state"] == "active" || node["provision_state"] == "deploy failed";
         });
@@ -124,12 +124,13 @@ TEST_F(AgentImagePolicy, AQcow2BackedByTheHostsShadowFileFailsTheDeployWithNothi
 
 TEST_F(AgentImagePolicy, AnMd5ChecksumIsRefusedByDefault) {
     make_disk_image(path("disk.raw"));
-    const std::string uuid = available_node({{"image_source", "http://127.0.0.1:1/disk.raw"},
-                                             {"image_checksum", digest("md5sum", path("disk.raw"), 32)}});
+    const std::string uuid = available_node(
+        {{"image_source", "http://127.0.0.1:1/disk.raw"}, {"image_checksum", digest("md5sum", path("disk.raw"), 32)}});
     json v = json::parse(c_.request("GET", "/v1/nodes/" + uuid + "/validate").body);
     EXPECT_EQ(v["deploy"]["result"], false) << v.dump();
-    EXPECT_NE(text(v["deploy"]["reason"]).find("instance_info/image_checksum is an MD5 checksum, which is refused "
-                                               "([agent] allow_md5_checksum is false)"),
+    EXPECT_NE(text(v["deploy"]["reason"])
+                  .find("instance_info/image_checksum is an MD5 checksum, which is refused "
+                        "([agent] allow_md5_checksum is false)"),
               std::string::npos)
         << v.dump();
     json n = deploy(uuid);

@@ -11,11 +11,11 @@
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
+#include <nlohmann/json.hpp>
 
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -54,15 +54,23 @@ std::string text(const json& v) {
 class ImageSources : public ::testing::Test {
 protected:
     explicit ImageSources(const std::string& extra = "")
-        : conductor_("[DEFAULT]\n"
-                     "enabled_hardware_types = fake-hardware,redfish\n"
-                     "[conductor]\n"
-                     "file_url_allowed_paths = " + dir_.path() + "/images\n"
-                     "[deploy]\n"
-                     "http_root = " + dir_.path() + "/http\n"
-                     "[pxe]\n"
-                     "image_cache_dir = " + dir_.path() + "/master\n"
-                     "max_image_size = 1\n" + extra) {}
+        : conductor_(
+              "[DEFAULT]\n"
+              "enabled_hardware_types = fake-hardware,redfish\n"
+              "[conductor]\n"
+              "file_url_allowed_paths = " +
+              dir_.path() +
+              "/images\n"
+              "[deploy]\n"
+              "http_root = " +
+              dir_.path() +
+              "/http\n"
+              "[pxe]\n"
+              "image_cache_dir = " +
+              dir_.path() +
+              "/master\n"
+              "max_image_size = 1\n" +
+              extra) {}
 
     void SetUp() override {
         fs::create_directories(path("images"));
@@ -155,12 +163,13 @@ TEST_F(ImageSources, TheIssuesAttackShadowAndAPrivateFileAreNeitherCopiedNorServ
     expect_nothing_leaked(uuid, "root:");
 
     // The ramdisk alone (with an allowed kernel): refused for where it is.
-    const std::string second = enroll({{"deploy_kernel", path("images/vmlinuz")},
-                                       {"deploy_ramdisk", "file://" + path("elsewhere/private")}});
+    const std::string second =
+        enroll({{"deploy_kernel", path("images/vmlinuz")}, {"deploy_ramdisk", "file://" + path("elsewhere/private")}});
     n = manage_and_provide(second);
     EXPECT_EQ(n["provision_state"], "clean failed") << n.dump();
-    EXPECT_NE(text(n["last_error"]).find(path("elsewhere/private") + " is refused: it is not under a directory "
-                                         "[conductor] file_url_allowed_paths allows"),
+    EXPECT_NE(text(n["last_error"])
+                  .find(path("elsewhere/private") + " is refused: it is not under a directory "
+                                                    "[conductor] file_url_allowed_paths allows"),
               std::string::npos)
         << n.dump();
     expect_nothing_leaked(second, "SECRET-ELSEWHERE");
@@ -208,15 +217,16 @@ TEST_F(ImageSources, AllowedFilesAreStagedAndServedAsBefore) {
 }
 
 TEST_F(ImageSources, VirtualMediaIsosAndInstanceImagesAreCheckedToo) {
-    const std::string iso = enroll({{"redfish_address", "https://127.0.0.1:1"},
-                                    {"redfish_deploy_iso", "file:///etc/shadow"}},
-                                   "redfish", "redfish-virtual-media");
+    const std::string iso =
+        enroll({{"redfish_address", "https://127.0.0.1:1"}, {"redfish_deploy_iso", "file:///etc/shadow"}}, "redfish",
+               "redfish-virtual-media");
     std::string reason = text(validate(iso)["boot"]["reason"]);
     EXPECT_NE(reason.find("driver_info/redfish_deploy_iso: The local image source /etc/shadow is refused"),
               std::string::npos)
         << reason;
 
-    const std::string uuid = enroll({{"deploy_kernel", path("images/vmlinuz")}, {"deploy_ramdisk", path("images/initrd")}});
+    const std::string uuid =
+        enroll({{"deploy_kernel", path("images/vmlinuz")}, {"deploy_ramdisk", path("images/initrd")}});
     auto r = c_.request("PATCH", "/v1/nodes/" + uuid,
                         json::array({{{"op", "add"},
                                       {"path", "/instance_info"},
@@ -292,8 +302,8 @@ TEST_F(ImageSources, TheDatabaseHoldingBmcPasswordsIsTheConductorsOnly) {
     { SQLite::Database(old_db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE).exec("CREATE TABLE t (x)"); }
     ::chmod(old_db.c_str(), 0644);
     write_file(path("old.conf"), "[database]\nconnection = sqlite:///" + old_db + "\n");
-    auto r = test::run({test::ConductorProcess::bin_dir() + "/ingot-conductor", "--config-file", path("old.conf"),
-                        "--upgrade-db"});
+    auto r = test::run(
+        {test::ConductorProcess::bin_dir() + "/ingot-conductor", "--config-file", path("old.conf"), "--upgrade-db"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(mode_of(old_db), 0600u);
     EXPECT_NE(r.err.find("database.permissions_tightened file=" + old_db + " old_mode=0644 mode=0600"),

@@ -57,15 +57,16 @@ constexpr const char* kSystem = "/redfish/v1/Systems/1";
 class RedfishForeignLinks : public ::testing::Test {
 protected:
     RedfishForeignLinks()
-        : conductor_("[DEFAULT]\n"
-                     "enabled_hardware_types = fake-hardware,redfish\n"
-                     "[conductor]\n"
-                     "sync_power_state_interval = 0\n"
-                     "power_action_timeout = 5\n"
-                     "[redfish]\n"
-                     "connection_attempts = 1\n"
-                     "connection_retry_interval = 0\n"
-                     "request_timeout = 5\n") {}
+        : conductor_(
+              "[DEFAULT]\n"
+              "enabled_hardware_types = fake-hardware,redfish\n"
+              "[conductor]\n"
+              "sync_power_state_interval = 0\n"
+              "power_action_timeout = 5\n"
+              "[redfish]\n"
+              "connection_attempts = 1\n"
+              "connection_retry_interval = 0\n"
+              "request_timeout = 5\n") {}
 
     // The BMC's service root, its only system (Off) and that system's Reset.
     void script_bmc(ScriptedHost& bmc, const std::string& sessions, const std::string& member,
@@ -81,8 +82,9 @@ protected:
                            {"Actions", {{"#ComputerSystem.Reset", {{"target", reset_target}}}}}})
                          .dump()});
         bmc.on("POST", kSystem + std::string("/Actions/ComputerSystem.Reset"), std::move(reset_answer));
-        bmc.on("POST", "/redfish/v1/SessionService/Sessions",
-               {201, "{}", {{"X-Auth-Token", "a-session-token"}, {"Location", "/redfish/v1/SessionService/Sessions/1"}}});
+        bmc.on(
+            "POST", "/redfish/v1/SessionService/Sessions",
+            {201, "{}", {{"X-Auth-Token", "a-session-token"}, {"Location", "/redfish/v1/SessionService/Sessions/1"}}});
     }
 
     // A redfish node on `bmc`; powers it on and returns the node.

@@ -269,9 +269,10 @@ TEST_F(VirtualMediaBoot, AnUnreadableDeployKernelFailsTheDeployWithNothingAttach
     json v = json::parse(
         c_.request("GET", "/v1/nodes/" + json::parse(r.body)["uuid"].get<std::string>() + "/validate").body);
     EXPECT_EQ(v["boot"]["result"], false) << v.dump();
-    EXPECT_NE(v["boot"]["reason"].get<std::string>().find("driver_info/deploy_kernel: The local image source " +
-                                                          path("missing-kernel") + " is refused: it cannot be resolved"),
-              std::string::npos)
+    EXPECT_NE(
+        v["boot"]["reason"].get<std::string>().find("driver_info/deploy_kernel: The local image source " +
+                                                    path("missing-kernel") + " is refused: it cannot be resolved"),
+        std::string::npos)
         << v.dump();
 }
 

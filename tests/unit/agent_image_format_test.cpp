@@ -27,7 +27,8 @@ std::string read_head(const std::string& path) {
 }
 
 void put_be(std::string& b, size_t offset, uint64_t value, int bytes) {
-    for (int i = bytes - 1; i >= 0; --i, value >>= 8) b[offset + static_cast<size_t>(i)] = static_cast<char>(value & 0xff);
+    for (int i = bytes - 1; i >= 0; --i, value >>= 8)
+        b[offset + static_cast<size_t>(i)] = static_cast<char>(value & 0xff);
 }
 
 class AgentImageFormat : public ::testing::Test {
@@ -59,10 +60,10 @@ protected:
         std::string b(65536, '\0');
         b.replace(0, 4, "QFI\xfb");
         put_be(b, 4, 3, 4);
-        put_be(b, 20, 16, 4);        // cluster_bits
-        put_be(b, 24, 1 << 20, 8);   // virtual size
-        put_be(b, 96, 4, 4);         // refcount_order
-        put_be(b, 100, 104, 4);      // header_length
+        put_be(b, 20, 16, 4);       // cluster_bits
+        put_be(b, 24, 1 << 20, 8);  // virtual size
+        put_be(b, 96, 4, 4);        // refcount_order
+        put_be(b, 100, 104, 4);     // header_length
         return b;
     }
     ingot::test::TempDir dir_;

@@ -72,8 +72,8 @@ TEST_F(FileSource, APublicFileUnderAnAllowedDirectoryOpens) {
 
 TEST_F(FileSource, TheHostsFilesAreRefusedWhateverIsAllowed) {
     policy_.allowed_paths = {"/"};
-    for (const std::string path : {"/etc/shadow", "/etc/passwd", "/proc/self/environ", "/dev/zero",
-                                   "/sys/kernel/notes", "/root/.bashrc", "/boot/anything"}) {
+    for (const std::string path : {"/etc/shadow", "/etc/passwd", "/proc/self/environ", "/dev/zero", "/sys/kernel/notes",
+                                   "/root/.bashrc", "/boot/anything"}) {
         const std::string why = refusal(path);
         EXPECT_NE(why.find(path), std::string::npos) << why;
         EXPECT_NE(why.find("from where no file is ever served"), std::string::npos) << why;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "boot/image_fetch.h"
 #include "common/ids.h"
 #include "common/json_input.h"
 #include "common/secrets.h"
@@ -64,6 +65,18 @@ KernelAndRamdisk deploy_images(const interfaces::Task& task, const BootSettings&
                                            join(missing, ", ") +
                                            "] (and no [conductor] deploy_kernel/deploy_ramdisk default is set).");
     return out;
+}
+
+KernelAndRamdisk check_deploy_images(const interfaces::Task& task, const BootSettings& settings) {
+    const auto images = deploy_images(task, settings);
+    // Operator defaults are trusted but go through the same check.
+    const bool own_kernel = !string_at(task.driver_info(), "deploy_kernel").empty();
+    const bool own_ramdisk = !string_at(task.driver_info(), "deploy_ramdisk").empty();
+    check_image_href(images.kernel, settings.image_sources,
+                     own_kernel ? "driver_info/deploy_kernel" : "[conductor] deploy_kernel");
+    check_image_href(images.ramdisk, settings.image_sources,
+                     own_ramdisk ? "driver_info/deploy_ramdisk" : "[conductor] deploy_ramdisk");
+    return images;
 }
 
 std::vector<std::string> boot_macs_if_any(const interfaces::Task& task) {

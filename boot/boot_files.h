@@ -23,6 +23,9 @@ struct KernelAndRamdisk {
 // driver_info deploy_kernel/deploy_ramdisk, else the conductor's defaults.
 // Throws MissingParameter naming what is missing from both.
 KernelAndRamdisk deploy_images(const interfaces::Task& task, const BootSettings& settings);
+// The same, each href checked against settings.image_sources (a local
+// file must be allowed and there); throws naming the key it came from.
+KernelAndRamdisk check_deploy_images(const interfaces::Task& task, const BootSettings& settings);
 
 // The MAC addresses (lower case, colon-separated) of the node's ports that
 // may PXE boot; boot files and DHCP entries are named after them. Throws

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "boot/image_fetch.h"
+
 namespace ingot::boot {
 
 class ImageCache;
@@ -35,6 +37,9 @@ struct BootSettings {
     std::string dhcp_optsdir;
     // Master copies of kernels, ramdisks and ISOs, shared by every node.
     std::shared_ptr<ImageCache> image_cache;
+    // Which local files and URLs may be read (the image cache enforces it
+    // at use; validation checks it early).
+    FetchPolicy image_sources;
 };
 
 }  // namespace ingot::boot

@@ -34,7 +34,8 @@ void write_atomically(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-ImageCache::ImageCache(std::string dir, std::uint64_t max_bytes) : dir_(std::move(dir)), max_bytes_(max_bytes) {
+ImageCache::ImageCache(std::string dir, std::uint64_t max_bytes, FetchPolicy policy)
+    : dir_(std::move(dir)), max_bytes_(max_bytes), policy_(std::move(policy)) {
     fs::create_directories(dir_ + "/index");
 }
 
@@ -51,7 +52,7 @@ std::string ImageCache::index_path(const std::string& href) const {
 
 std::string ImageCache::master(const std::string& href) {
     std::lock_guard<std::mutex> g(lock_for(href));
-    const std::string version = image_version(href);
+    const std::string version = image_version(href, policy_);
     const std::string index = index_path(href);
     if (!version.empty()) {
         std::ifstream in(index);
@@ -65,7 +66,7 @@ std::string ImageCache::master(const std::string& href) {
     const std::string tmp = dir_ + "/fetch." + sha256_hex(href).substr(0, 16) + ".part";
     std::string sha;
     try {
-        sha = fetch_image(href, tmp);
+        sha = fetch_image(href, tmp, policy_);
     } catch (...) {
         std::error_code ec;
         fs::remove(tmp, ec);
@@ -78,6 +79,7 @@ std::string ImageCache::master(const std::string& href) {
     } else {
         fs::rename(tmp, path);
     }
+    // Fetched private, public once complete: machines fetch it over HTTP.
     ::chmod(path.c_str(), 0644);
     if (!version.empty()) write_atomically(index, version + "\n" + sha + "\n");
     log::info("image_cache.fetched", {{"href", href}, {"sha256", sha}});

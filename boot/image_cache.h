@@ -17,14 +17,19 @@
 #include <mutex>
 #include <string>
 
+#include "boot/image_fetch.h"
+
 namespace ingot::boot {
 
 class ImageCache {
 public:
-    ImageCache(std::string dir, std::uint64_t max_bytes);
+    // `policy` says which hrefs may be read, and how much of them.
+    ImageCache(std::string dir, std::uint64_t max_bytes, FetchPolicy policy = {});
 
     // The master copy of `href`, fetched when missing or changed. Throws
-    // ImageFetchError.
+    // ImageFetchError, or FileSourceRefused for a local file the policy
+    // does not allow (checked again at every call: the policy or the file
+    // may have changed since validation).
     std::string master(const std::string& href);
     // Makes `dest` a hard link to the master of `href` (a copy when `dest`
     // is on another filesystem), replacing what was there.
@@ -36,6 +41,7 @@ public:
     void evict();
 
     const std::string& dir() const { return dir_; }
+    const FetchPolicy& policy() const { return policy_; }
 
 private:
     std::mutex& lock_for(const std::string& href);
@@ -43,6 +49,7 @@ private:
 
     std::string dir_;
     std::uint64_t max_bytes_;
+    FetchPolicy policy_;
     std::mutex locks_mutex_;
     std::map<std::string, std::unique_ptr<std::mutex>> href_locks_;  // one fetch per href at a time
     std::mutex evict_mutex_;

@@ -1,13 +1,17 @@
 #include "boot/image_fetch.h"
 
-#include <curl/curl.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <vector>
 
+#include "boot/http_fetch.h"
 #include "common/strings.h"
 
 namespace ingot::boot {
@@ -45,55 +49,54 @@ struct File {
 
 bool is_http(const std::string& href) { return starts_with(href, "http://") || starts_with(href, "https://"); }
 
-struct Download {
-    FILE* out;
-    Sha256* hash;
-};
-
-size_t write_chunk(char* data, size_t size, size_t n, void* user) {
-    auto* d = static_cast<Download*>(user);
-    d->hash->update(data, size * n);
-    return std::fwrite(data, 1, size * n, d->out);
+[[noreturn]] void unsupported(const std::string& href) {
+    throw ImageFetchError("Cannot fetch " + href +
+                          ": only http://, https://, file:// and absolute paths are supported");
 }
 
-size_t collect_header(char* data, size_t size, size_t n, void* user) {
-    std::string line(data, size * n);
-    std::string lower = to_lower(line);
-    if (starts_with(lower, "etag:") || starts_with(lower, "last-modified:") || starts_with(lower, "content-length:"))
-        *static_cast<std::string*>(user) += trim(line) + ";";
-    return size * n;
+HttpFetchLimits http_limits(const FetchPolicy& policy) {
+    return {policy.max_redirects, policy.max_bytes, "[pxe] max_image_size"};
 }
 
-using Curl = std::unique_ptr<CURL, void (*)(CURL*)>;
-
-Curl curl_for(const std::string& href) {
-    Curl c(curl_easy_init(), curl_easy_cleanup);
-    if (!c) throw ImageFetchError("Cannot fetch " + href + ": libcurl could not start");
-    curl_easy_setopt(c.get(), CURLOPT_URL, href.c_str());
-    curl_easy_setopt(c.get(), CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c.get(), CURLOPT_CONNECTTIMEOUT, 30L);
-    // A stalled transfer (under 1 KiB/s for a minute) fails rather than
-    // holding a conductor worker forever.
-    curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_TIME, 60L);
-    curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);
-    return c;
+void check_size(const std::string& href, std::uint64_t size, const FetchPolicy& policy) {
+    if (policy.max_bytes && size > policy.max_bytes)
+        throw ImageFetchError("Cannot fetch " + href + ": it is larger than [pxe] max_image_size (" +
+                              std::to_string(policy.max_bytes >> 20) + " MiB)");
 }
 
-void check(CURL* c, CURLcode rc, const std::string& href) {
-    if (rc != CURLE_OK) throw ImageFetchError("Cannot fetch " + href + ": " + curl_easy_strerror(rc));
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 400) throw ImageFetchError("Cannot fetch " + href + ": HTTP " + std::to_string(status));
+// A new file only the conductor can read until it is complete and adopted
+// (ImageCache decides who may read a master).
+FILE* create_private(const std::string& dest, const std::string& href) {
+    const int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw ImageFetchError("Cannot write " + dest + " for " + href + ": " + std::strerror(errno));
+    }
+    FILE* f = ::fdopen(fd, "wb");
+    if (!f) ::close(fd);
+    if (!f) throw ImageFetchError("Cannot write " + dest + " for " + href);
+    return f;
+}
+
+// Copies an opened local source through its descriptor, never its path.
+void copy_local(const OpenFileSource& in, const std::string& href, FILE* out, Sha256& hash, const FetchPolicy& policy) {
+    check_size(href, static_cast<std::uint64_t>(in.status().st_size), policy);
+    std::vector<char> buf(1 << 20);
+    std::uint64_t total = 0;
+    for (;;) {
+        const ssize_t n = ::read(in.fd(), buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw ImageFetchError("Cannot read " + href + ": " + std::strerror(errno));
+        if (n == 0) break;
+        total += static_cast<std::uint64_t>(n);
+        check_size(href, total, policy);  // it may grow while being read
+        hash.update(buf.data(), static_cast<size_t>(n));
+        if (std::fwrite(buf.data(), 1, static_cast<size_t>(n), out) != static_cast<size_t>(n))
+            throw ImageFetchError("Cannot write the copy of " + href);
+    }
 }
 
 }  // namespace
-
-std::string local_path_of(const std::string& href) {
-    if (starts_with(href, "file://")) return href.substr(7);
-    if (starts_with(href, "/")) return href;
-    return "";
-}
 
 std::string sha256_hex(const std::string& text) {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -117,58 +120,37 @@ std::string sha256_of_file(const std::string& path) {
     return hash.hex();
 }
 
-std::string image_version(const std::string& href) {
-    if (auto path = local_path_of(href); !path.empty()) {
-        struct stat st {};
-        if (stat(path.c_str(), &st) != 0) throw ImageFetchError("Cannot read " + href + ": no such file");
+std::string image_version(const std::string& href, const FetchPolicy& policy) {
+    if (auto local = open_local_href(href, policy.files, "")) {
+        const struct stat& st = local->status();
         return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
                std::to_string(st.st_mtim.tv_nsec);
     }
-    if (!is_http(href))
-        throw ImageFetchError("Cannot fetch " + href + ": only http://, https://, file:// and absolute paths are supported");
-    Curl c = curl_for(href);
-    std::string headers;
-    curl_easy_setopt(c.get(), CURLOPT_NOBODY, 1L);
-    curl_easy_setopt(c.get(), CURLOPT_HEADERFUNCTION, collect_header);
-    curl_easy_setopt(c.get(), CURLOPT_HEADERDATA, &headers);
-    const CURLcode rc = curl_easy_perform(c.get());
-    long status = 0;
-    curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
-    // A server without HEAD (the conductor's own /boot/) gives no version:
-    // the image is fetched each time, and the content address dedups it.
-    if (rc == CURLE_OK && (status == 405 || status == 501)) return "";
-    check(c.get(), rc, href);
-    // A length alone says too little to trust a cached copy.
-    return headers.find("etag") != std::string::npos || headers.find("ast-modified") != std::string::npos ? headers
-                                                                                                           : "";
+    if (!is_http(href)) unsupported(href);
+    return http_version(href, http_limits(policy));
 }
 
-std::string fetch_image(const std::string& href, const std::string& dest) {
+std::string fetch_image(const std::string& href, const std::string& dest, const FetchPolicy& policy) {
     Sha256 hash;
-    File out(std::fopen(dest.c_str(), "wb"));
-    if (!out.f) throw ImageFetchError("Cannot write " + dest + " for " + href);
-    if (auto path = local_path_of(href); !path.empty()) {
-        File in(std::fopen(path.c_str(), "rb"));
-        if (!in.f) throw ImageFetchError("Cannot read " + href + ": no such file or not readable");
-        std::vector<char> buf(1 << 20);
-        size_t n;
-        while ((n = std::fread(buf.data(), 1, buf.size(), in.f)) > 0) {
-            hash.update(buf.data(), n);
-            if (std::fwrite(buf.data(), 1, n, out.f) != n) throw ImageFetchError("Cannot write " + dest);
-        }
-        if (std::ferror(in.f)) throw ImageFetchError("Cannot read " + href);
+    auto local = open_local_href(href, policy.files, "");  // refused before dest is touched
+    if (!local && !is_http(href)) unsupported(href);
+    File out(create_private(dest, href));
+    if (local) {
+        copy_local(*local, href, out.f, hash, policy);
     } else {
-        if (!is_http(href))
-            throw ImageFetchError("Cannot fetch " + href +
-                                  ": only http://, https://, file:// and absolute paths are supported");
-        Curl c = curl_for(href);
-        Download d{out.f, &hash};
-        curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, write_chunk);
-        curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &d);
-        check(c.get(), curl_easy_perform(c.get()), href);
+        http_fetch(href, http_limits(policy), [&](const char* data, std::size_t n) {
+            hash.update(data, n);
+            if (std::fwrite(data, 1, n, out.f) != n) throw ImageFetchError("Cannot write " + dest);
+        });
     }
     if (std::fflush(out.f) != 0) throw ImageFetchError("Cannot write " + dest + " (disk full?)");
     return hash.hex();
+}
+
+void check_image_href(const std::string& href, const FetchPolicy& policy, const std::string& what) {
+    if (open_local_href(href, policy.files, what)) return;
+    if (!is_http(href))
+        throw ImageFetchError(what + ": " + href + " is not an http://, https://, file:// URL or an absolute path");
 }
 
 }  // namespace ingot::boot

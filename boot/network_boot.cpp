@@ -57,7 +57,12 @@ std::vector<interfaces::PropertySpec> NetworkBoot::properties() const {
 }
 
 void NetworkBoot::validate(const interfaces::Task& task) const {
-    deploy_images(task, settings_);
+    check_deploy_images(task, settings_);
+    // An instance booted from the network has its kernel and ramdisk
+    // fetched by the conductor too.
+    for (const char* key : {"kernel", "ramdisk"})
+        if (const std::string href = instance_href(task, key); !href.empty())
+            check_image_href(href, settings_.image_sources, std::string("instance_info/") + key);
     // The files a deploy would write, rendered and thrown away: a
     // parameter they cannot carry fails here, naming the field.
     render_configs(task, "deploy", {}, {});
@@ -122,7 +127,9 @@ void NetworkBoot::remove_boot_files(const interfaces::Task& task) {
 }
 
 void NetworkBoot::prepare_ramdisk(interfaces::Task& task, const std::map<std::string, std::string>& kernel_params) {
-    const auto images = deploy_images(task, settings_);
+    // Both sources checked before either is staged (the cache checks each
+    // again as it reads it).
+    const auto images = check_deploy_images(task, settings_);
     write_boot_files(task, "deploy", images.kernel, images.ramdisk, {}, kernel_params);
     set_boot_device(task, interfaces::kBootPxe, /*persistent=*/false);
     log::info("boot.ramdisk_prepared", {{"node", task.node_uuid()}, {"root", root()}});

@@ -48,14 +48,6 @@ VirtualMediaCapable& require_media(const Task& task) {
     return *media;
 }
 
-// A local image that is not there fails validation, not a deploy later.
-void check_local(const Task& task, const std::string& what, const std::string& href) {
-    const std::string path = local_path_of(href);
-    if (!path.empty() && !fs::is_regular_file(path))
-        throw interfaces::InvalidParameter("Node " + task.node_uuid() + ": the " + what + " " + href +
-                                           " is not a file on the conductor host.");
-}
-
 // The command line put into the ISO, checked (InvalidParameter naming the
 // node and the field) before anything is fetched or built.
 std::string iso_kernel_params(const Task& task, const BootSettings& settings,
@@ -106,12 +98,12 @@ std::vector<interfaces::PropertySpec> RedfishVirtualMediaBoot::properties() cons
 }
 
 void RedfishVirtualMediaBoot::validate(const Task& task) const {
+    // A local image that is missing or not allowed fails validation, not
+    // a deploy later.
     if (const std::string iso = string_at(task.driver_info(), "redfish_deploy_iso"); !iso.empty()) {
-        check_local(task, "redfish_deploy_iso", iso);
+        check_image_href(iso, settings_.image_sources, "driver_info/redfish_deploy_iso");
     } else {
-        const auto images = deploy_images(task, settings_);
-        check_local(task, "deploy kernel", images.kernel);
-        check_local(task, "deploy ramdisk", images.ramdisk);
+        check_deploy_images(task, settings_);
         iso_kernel_params(task, settings_, {});
     }
     // Only a task with its driver composed can say what its management

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,9 +45,24 @@ std::vector<std::string> child_environment(const std::map<std::string, std::stri
     return env;
 }
 
+// In the child, between fork and exec: only async-signal-safe calls.
+// False when a limit cannot be set (the program must not run without it).
+bool apply_limits(const ProcessLimits& limits) {
+    if (limits.address_space_bytes > 0) {
+        const rlimit as{static_cast<rlim_t>(limits.address_space_bytes),
+                        static_cast<rlim_t>(limits.address_space_bytes)};
+        if (setrlimit(RLIMIT_AS, &as) != 0) return false;
+    }
+    if (limits.cpu_time.count() > 0) {
+        const rlimit cpu{static_cast<rlim_t>(limits.cpu_time.count()), static_cast<rlim_t>(limits.cpu_time.count())};
+        if (setrlimit(RLIMIT_CPU, &cpu) != 0) return false;
+    }
+    return true;
+}
+
 // Forks and execs; in the child, stdin/stdout/stderr come from the given fds.
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env, int in_fd,
-            int out_fd, int err_fd, bool die_with_parent) {
+            int out_fd, int err_fd, bool die_with_parent, const ProcessLimits& limits = {}) {
     if (argv.empty()) throw Error("run_process: empty argument vector");
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -70,8 +86,10 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
         dup2(in_fd, 0);
         dup2(out_fd, 1);
         dup2(err_fd, 2);
-        execvpe(args[0], args.data(), envp.data());
-        int e = errno;
+        // A failed limit is told as -errno, a failed exec as errno.
+        const bool limited = apply_limits(limits);
+        if (limited) execvpe(args[0], args.data(), envp.data());
+        int e = limited ? errno : -errno;
         (void)!write(exec_error[1], &e, sizeof e);
         _exit(127);
     }
@@ -81,6 +99,8 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
     close(exec_error[0]);
     if (n == sizeof child_errno) {
         waitpid(pid, nullptr, 0);
+        if (child_errno < 0)
+            throw Error("cannot set the resource limits of " + argv[0] + ": " + std::strerror(-child_errno));
         throw Error("cannot run " + argv[0] + ": " + std::strerror(child_errno));
     }
     return pid;
@@ -102,7 +122,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     auto started = Clock::now();
     pid_t pid;
     try {
-        pid = spawn(argv, options.extra_env, in[0], out[1], err[1], false);
+        pid = spawn(argv, options.extra_env, in[0], out[1], err[1], false, options.limits);
     } catch (...) {
         for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
         throw;

@@ -6,11 +6,21 @@
 
 #include <sys/types.h>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace ingot {
+
+// Resource limits set in the child before it runs the program (setrlimit,
+// as prlimit(1) would): a program that parses untrusted input (qemu-img
+// on a downloaded image) cannot take the host's memory or a CPU for ever.
+// Zero: no limit.
+struct ProcessLimits {
+    std::uint64_t address_space_bytes = 0;  // RLIMIT_AS
+    std::chrono::seconds cpu_time{0};       // RLIMIT_CPU: killed when used up
+};
 
 struct ProcessOptions {
     std::chrono::milliseconds timeout{std::chrono::minutes(5)};
@@ -18,6 +28,7 @@ struct ProcessOptions {
     std::vector<std::string> secrets;              // strings replaced by ****** in logs
     std::string stdin_data;
     bool log = true;
+    ProcessLimits limits;  // last: plugins built before it keep their layout
 };
 
 struct ProcessResult {

@@ -37,6 +37,8 @@ deploy::DeploySettings deploy_settings(const config::Config& c) {
     a.power_state_retry_interval =
         std::chrono::seconds(c.get_int("agent", "post_deploy_get_power_state_retry_interval"));
     a.stream_raw_images = c.get_bool("agent", "stream_raw_images");
+    a.allow_md5_checksum = c.get_bool("agent", "allow_md5_checksum");
+    a.file_sources.allowed_paths = c.get_list("conductor", "file_url_allowed_paths");
     // Unset keeps the agent's own priority.
     if (!c.get_string("deploy", "erase_devices_priority").empty())
         a.erase_devices_priority = static_cast<int>(c.get_int("deploy", "erase_devices_priority"));
@@ -72,9 +74,11 @@ boot::BootSettings boot_settings(const config::Config& c) {
     s.uefi_ipxe_bootfile = c.get_string("pxe", "uefi_ipxe_bootfile_name");
     s.dhcp_hostsdir = c.get_string("dnsmasq", "dhcp_hostsdir");
     s.dhcp_optsdir = c.get_string("dnsmasq", "dhcp_optsdir");
-    s.image_cache = std::make_shared<boot::ImageCache>(c.get_string("pxe", "image_cache_dir"),
-                                                       static_cast<std::uint64_t>(c.get_int("pxe", "image_cache_size"))
-                                                           << 20);
+    s.image_sources.files.allowed_paths = c.get_list("conductor", "file_url_allowed_paths");
+    s.image_sources.max_bytes = static_cast<std::uint64_t>(c.get_int("pxe", "max_image_size")) << 20;
+    s.image_cache = std::make_shared<boot::ImageCache>(
+        c.get_string("pxe", "image_cache_dir"), static_cast<std::uint64_t>(c.get_int("pxe", "image_cache_size")) << 20,
+        s.image_sources);
     return s;
 }
 

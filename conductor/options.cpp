@@ -343,6 +343,10 @@ std::vector<OptionSpec> build_options() {
         {"agent", "stream_raw_images", Type::boolean, "true",
          "Whether the agent streams raw images straight to the disk instead of\n"
          "staging them in its memory first (sent to it in image_info)."},
+        {"agent", "allow_md5_checksum", Type::boolean, "false",
+         "Accept MD5 image checksums (image_os_hash_algo md5, or a 32 hex digit\n"
+         "image_checksum). MD5 collisions are cheap to make: leave it off unless\n"
+         "old images need it. Sent to the agent at lookup."},
         {"deploy", "erase_devices_priority", Type::integer, "",
          "Priority of the agent's erase_devices clean step in automated cleaning.\n"
          "Unset keeps the agent's own priority; 0 disables the step."},
@@ -363,6 +367,22 @@ std::vector<OptionSpec> build_options() {
         {"conductor", "deploy_ramdisk", Type::string, "",
          "Agent ramdisk for nodes whose driver_info has no deploy_ramdisk\n"
          "(build/ramdisk/ingot-agent.initramfs from `make ramdisk`)."},
+        {"conductor", "file_url_allowed_paths", Type::list, "/var/lib/ingot/images",
+         "Directories the conductor may read file:// URLs and absolute paths from\n"
+         "(deploy kernels, ramdisks, redfish_deploy_iso, instance kernels and\n"
+         "images), this option's defaults included. The path is resolved (symlinks,\n"
+         "..) before the check; it must be a regular file everyone may read, since\n"
+         "machines fetch it. /etc, /dev, /proc, /sys, /boot and /root are refused\n"
+         "whatever this says. The image cache is not listed: it only holds copies.\n"
+         "Empty: no local file is read."},
+        {"conductor", "permitted_image_formats", Type::list, "raw,qcow2,iso",
+         "Formats an instance image's content may be (the agent inspects it before\n"
+         "writing; a partition table counts as raw). Sent to the agent at lookup."},
+        {"conductor", "disable_deep_image_inspection", Type::boolean, "false",
+         "Let the agent write an image whose content does not match its\n"
+         "disk_format (a \"raw\" image holding qcow2, vmdk, vhd...). qcow2 images\n"
+         "with a backing file or an external data file are refused whatever this\n"
+         "says."},
         {"deploy", "http_root", Type::string, "state/httpboot",
          "Directory of the files machines fetch over HTTP (iPXE scripts, kernels,\n"
          "ramdisks, boot ISOs). The conductor serves it at /boot/ of its API."},
@@ -372,7 +392,10 @@ std::vector<OptionSpec> build_options() {
         {"deploy", "fast_track", Type::boolean, "false",
          "Keep the agent running between cleaning and deploy, and deploy without\n"
          "rebooting a node whose agent heartbeated within fast_track_timeout."},
-        {"deploy", "fast_track_timeout", Type::integer, "300",
+        {"deploy",
+         "fast_track_timeout",
+         Type::integer,
+         "300",
          "Seconds since the last heartbeat for which a running agent is reused\n"
          "(fast track).",
          {},
@@ -384,7 +407,10 @@ std::vector<OptionSpec> build_options() {
         {"pxe", "image_cache_dir", Type::string, "state/master_images",
          "Master copies of deploy kernels, ramdisks and boot ISOs, shared by the\n"
          "nodes (hard-linked into the boot roots; keep it on their filesystem)."},
-        {"pxe", "image_cache_size", Type::integer, "20480",
+        {"pxe",
+         "image_cache_size",
+         Type::integer,
+         "20480",
          "Size limit of the master image cache in MiB; unused images are removed,\n"
          "least recently used first.",
          {},
@@ -400,6 +426,15 @@ std::vector<OptionSpec> build_options() {
          "BIOS firmware file that chainloads iPXE (Debian package ipxe)."},
         {"pxe", "uefi_ipxe_bootfile_name", Type::string, "snponly.efi",
          "UEFI firmware file that chainloads iPXE (Debian package ipxe)."},
+        {"pxe",
+         "max_image_size",
+         Type::integer,
+         "2048",
+         "Largest deploy kernel, ramdisk or ISO, in MiB, the conductor copies into\n"
+         "its image cache (from a file or over HTTP); larger sources fail.",
+         {},
+         1,
+         1048576},
         {"dnsmasq", "dhcp_hostsdir", Type::string, "",
          "dnsmasq's dhcp-hostsdir: one file per booting MAC is written here.\n"
          "Empty: Ingot writes no DHCP entries (DHCP is configured by hand)."},
@@ -413,14 +448,7 @@ std::vector<OptionSpec> build_options() {
          {},
          1,
          100},
-        {"redfish",
-         "connection_retry_interval",
-         Type::integer,
-         "4",
-         "Seconds between those tries.",
-         {},
-         0,
-         600},
+        {"redfish", "connection_retry_interval", Type::integer, "4", "Seconds between those tries.", {}, 0, 600},
         {"redfish",
          "request_timeout",
          Type::integer,

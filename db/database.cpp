@@ -1,17 +1,56 @@
 #include "db/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <unordered_map>
 
 #include "common/errors.h"
+#include "common/log.h"
 #include "common/strings.h"
 #include "db/schema.h"
 
 namespace ingot::db {
 
 namespace {
+
+std::string mode_text(mode_t mode) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+    return buf;
+}
+
+// The database holds BMC passwords in clear: only its owner may read it.
+// A new file is created 0600 before SQLite opens it (SQLite gives its -wal
+// and -shm files the database's mode); an existing one that others may
+// read is tightened, with its side files, and the change is logged.
+void make_private(const std::string& path) {
+    if (path.empty() || path[0] == ':') return;  // ":memory:"
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+        ::fchmod(fd, 0600);  // whatever the umask
+        ::close(fd);
+        return;
+    }
+    if (errno != EEXIST) throw ConfigError("cannot create database " + path + ": " + std::strerror(errno));
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        const std::string file = path + suffix;
+        struct stat st {};
+        if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0) continue;
+        if (::chmod(file.c_str(), st.st_mode & 0700) != 0)
+            throw ConfigError("database " + file + " is readable by others (mode " + mode_text(st.st_mode) +
+                              ") and cannot be made private: " + std::strerror(errno));
+        log::warning("database.permissions_tightened",
+                     {{"file", file}, {"old_mode", mode_text(st.st_mode)}, {"mode", mode_text(st.st_mode & 0700)}});
+    }
+}
+
 // Keep this many idle connections; more may exist briefly under load.
 constexpr size_t kMaxIdle = 16;
 // Statements cached per connection; the SQL texts are few (built from the
@@ -39,6 +78,7 @@ std::string Database::path_from_url(const std::string& url) {
 Database::Database(std::string path, bool migrate_now) : path_(std::move(path)) {
     std::filesystem::path parent = std::filesystem::path(path_).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
+    make_private(path_);
     auto conn = open_connection();
     if (migrate_now) {
         migrate(conn->db);

@@ -19,6 +19,8 @@ class Database {
 public:
     // Opens (creating if needed) the file and applies pending migrations when
     // `migrate` is true; otherwise refuses a file whose schema is not current.
+    // The file and its -wal/-shm are private (0600): a new one is created
+    // so, an existing one others may read is tightened (and logged).
     Database(std::string path, bool migrate = true);
     ~Database();
     Database(const Database&) = delete;

@@ -9,6 +9,7 @@
 #include "common/secrets.h"
 #include "common/strings.h"
 #include "deploy/deploy_timeline.h"
+#include "deploy/image_source_checks.h"
 #include "interfaces/boot.h"
 #include "interfaces/boot_mode.h"
 #include "interfaces/power.h"
@@ -218,10 +219,12 @@ void AgentDeploy::validate(const Task& task) const {
                 "provided in instance_info for node " +
                 task.node_uuid());
     }
+    check_image_checksum_algorithm(ii, task.node_uuid(), settings_.allow_md5_checksum);
     if (is_partition_image(ii) && !present(ii, "root_gb") && !present(ii, "root_mb"))
         throw interfaces::MissingParameter(
             "Cannot validate driver deploy. Some parameters were missing in node's instance_info. Missing are: "
             "['instance_info.root_gb']");
+    check_local_image_source(ii, settings_.file_sources);
 }
 
 json AgentDeploy::image_info(const Task& task) const {

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <optional>
 
+#include "common/file_source.h"
 #include "deploy/agent_client.h"
 #include "interfaces/deploy.h"
 
@@ -44,6 +45,10 @@ struct AgentDeploySettings {
     bool power_off_after_deploy_failure = true;
     // [agent] stream_raw_images, passed in image_info.
     bool stream_raw_images = true;
+    // [agent] allow_md5_checksum: MD5 image checksums are refused otherwise.
+    bool allow_md5_checksum = false;
+    // [conductor] file_url_allowed_paths, for a local instance image_source.
+    FileSourcePolicy file_sources;
     // [deploy] fast_track(_timeout): reuse a running agent instead of
     // rebooting into the ramdisk; after cleaning, leave it running.
     bool fast_track = false;

@@ -6,6 +6,7 @@
 #include "common/json_input.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "power/redfish_links.h"
 #include "power/redfish_sessions.h"
 
 namespace ingot::power {
@@ -111,7 +112,17 @@ void RedfishClient::wait_for_task(const std::string& monitor) {
     }
 }
 
-HttpResponse RedfishClient::send(const std::string& method, const std::string& path, const std::string& body) {
+std::string RedfishClient::on_bmc(const std::string& link) const {
+    try {
+        return bmc_path(connection_.address, link);
+    } catch (const RedfishForeignLink& e) {
+        throw RedfishForeignLink(std::string(e.what()) + " (node " + node_ + ")");
+    }
+}
+
+HttpResponse RedfishClient::send(const std::string& method, const std::string& link, const std::string& body) {
+    // Every request, whatever its path came from, stays on the BMC.
+    const std::string path = on_bmc(link);
     const int attempts = std::max(1, settings_.connection_attempts);
     for (int attempt = 1;; ++attempt) {
         std::string failure;
@@ -179,10 +190,13 @@ void RedfishClient::log_in() {
         json doc = try_parse_json(root.body);
         if (doc.is_object() && doc.contains("Links") && doc["Links"].is_object()) {
             const json& links = doc["Links"];
-            if (auto s = links.find("Sessions"); s != links.end() && s->is_object() && s->contains("@odata.id"))
+            if (auto s = links.find("Sessions");
+                s != links.end() && s->is_object() && s->contains("@odata.id") && (*s)["@odata.id"].is_string())
                 sessions_path = (*s)["@odata.id"].get<std::string>();
         }
     }
+    // The credentials go to the BMC or nowhere.
+    sessions_path = on_bmc(sessions_path);
     json credentials = {{"UserName", connection_.username}, {"Password", connection_.password}};
     HttpResponse r = http_->request("POST", sessions_path, credentials.dump());
     if (r.status >= 200 && r.status < 300) {

@@ -59,7 +59,9 @@ public:
     void post_action(const std::string& path, const nlohmann::json& body);
 
 private:
-    HttpResponse send(const std::string& method, const std::string& path, const std::string& body);
+    // `link` is a path or an absolute URL on the BMC (see redfish_links.h).
+    HttpResponse send(const std::string& method, const std::string& link, const std::string& body);
+    std::string on_bmc(const std::string& link) const;
     HttpResponse send_once(const std::string& method, const std::string& path, const std::string& body);
     void log_in();
     void wait_for_task(const std::string& monitor);

@@ -266,7 +266,10 @@ int main(int argc, char** argv) {
         options.agent_version = kVersion;
         options.lookup_timeout = std::chrono::milliseconds(static_cast<long long>(lookup_timeout * 1000));
         heartbeater = std::make_unique<Heartbeater>(options, token);
-        heartbeater->on_lookup([deploy_state](const nlohmann::json& node) { deploy_state->remember_node(node); });
+        heartbeater->on_lookup([deploy_state](const nlohmann::json& node, const nlohmann::json& config) {
+            deploy_state->remember_node(node);
+            deploy_state->remember_image_policy(image_policy_from_lookup(config));
+        });
         beat_hook.set(heartbeater.get());
         heartbeater->on_fatal([&fatal](const std::string& why) {
             log::error("agent.fatal", {{"error", why}});

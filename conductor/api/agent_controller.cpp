@@ -83,9 +83,10 @@ json agent_config(const Context& ctx, const std::string& token) {
             {"agent_token", token},
             // Ingot always requires the token, as Ironic does from Victoria.
             {"agent_token_required", true},
-            {"agent_md5_checksum_enable", false},
-            {"disable_deep_image_inspection", false},
-            {"permitted_image_formats", json::array({"raw", "qcow2", "iso"})},
+            // How the agent judges images (IPA reads the same keys).
+            {"agent_md5_checksum_enable", ctx.config.get_bool("agent", "allow_md5_checksum")},
+            {"disable_deep_image_inspection", ctx.config.get_bool("conductor", "disable_deep_image_inspection")},
+            {"permitted_image_formats", ctx.config.get_list("conductor", "permitted_image_formats")},
             {"agent_skip_bmc_detect", false}};
 }
 

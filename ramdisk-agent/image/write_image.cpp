@@ -5,11 +5,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "ramdisk-agent/image/errors.h"
+#include "ramdisk-agent/image/format_inspector.h"
+#include "ramdisk-agent/image/inspecting_output.h"
 #include "ramdisk-agent/image/qemu_img.h"
 #include "ramdisk-agent/image/stream_sink.h"
 #include "ramdisk-agent/image/target.h"
@@ -81,9 +84,14 @@ WriteResult write_streamed(const ImageSource& source, const std::string& target_
     Target target(target_path, options.direct_io);
     StreamOutput out{[&](const char* d, size_t n) { target.write(d, n); }, [&] { target.rewind(); }, target_path,
                      target.size()};
-    StreamSink sink(source.checksum.algo, source.compression, std::move(out), redact_url(source.url));
+    // Nothing reaches the target before the content is known to be raw.
+    InspectingOutput inspected(std::move(out), [&](const std::string& format) {
+        check_format("raw", format, options.policy, redact_url(source.url));
+    });
+    StreamSink sink(source.checksum.algo, source.compression, inspected.output(), redact_url(source.url));
     DownloadStats stats = download(source.url, sink, download_options(source, options));
     sink.finish();
+    inspected.finish();
     target.finish();
     WriteResult r;
     r.bytes_downloaded = stats.size;
@@ -94,6 +102,28 @@ WriteResult write_streamed(const ImageSource& source, const std::string& target_
     r.attempts = stats.attempts;
     verify(source, r.checksum);
     return r;
+}
+
+// Our own reading of the header first (format, backing and data files),
+// then qemu-img's, run with limits and -f qcow2; both must agree.
+QemuImageInfo checked_qcow2(const std::string& file, const std::string& name, const ImagePolicy& policy) {
+    std::string head(kInspectBytes, '\0');
+    {
+        std::ifstream in(file, std::ios::binary);
+        in.read(head.data(), static_cast<std::streamsize>(head.size()));
+        head.resize(static_cast<size_t>(in.gcount()));
+    }
+    check_format("qcow2", detect_format(head), policy, name);
+    const Qcow2Header header = inspect_qcow2(file, name);
+    QemuImageInfo info = qemu_img_info(file, "qcow2");
+    if (!info.backing_file.empty() || !info.data_file.empty())
+        throw UnsafeImage("image " + name + " is refused: qemu-img reports a " +
+                          (info.backing_file.empty() ? "data file (" + info.data_file + ")"
+                                                     : "backing file (" + info.backing_file + ")"));
+    if (info.virtual_size != header.virtual_size)
+        throw UnsafeImage("image " + name + " is refused: its header says " + std::to_string(header.virtual_size) +
+                          " bytes, qemu-img " + std::to_string(info.virtual_size));
+    return info;
 }
 
 WriteResult write_qcow2(const ImageSource& source, const std::string& target_path, const WriteOptions& options) {
@@ -137,7 +167,7 @@ WriteResult write_qcow2(const ImageSource& source, const std::string& target_pat
     // Verified before qemu-img parses it, and before the target is touched.
     verify(source, r.checksum);
 
-    QemuImageInfo info = qemu_img_info(scratch.path(), "qcow2");
+    QemuImageInfo info = checked_qcow2(scratch.path(), redact_url(source.url), options.policy);
     if (info.virtual_size > capacity)
         throw ImageTooLarge("image is " + std::to_string(info.virtual_size) + " bytes (qcow2 virtual size), device " +
                             target_path + " holds " + std::to_string(capacity) + " bytes");

@@ -13,6 +13,7 @@
 #include "ramdisk-agent/image/checksum.h"
 #include "ramdisk-agent/image/decompress.h"
 #include "ramdisk-agent/image/download.h"
+#include "ramdisk-agent/image/format_inspector.h"
 
 namespace ingot::agent::image {
 
@@ -40,6 +41,10 @@ struct WriteOptions {
     bool direct_io = true;
     DownloadOptions download;  // its `tls` is replaced by the source's
     std::chrono::minutes convert_timeout{60};
+    // Which contents may be written (format_inspector.h): a raw image's
+    // first bytes and a qcow2 image's header are inspected before anything
+    // reaches the target.
+    ImagePolicy policy;
 };
 
 struct WriteResult {
@@ -53,7 +58,9 @@ struct WriteResult {
 };
 
 // Throws ImageTooLarge (before writing a byte when the size is known up
-// front), ChecksumMismatch, DownloadError, ImageFormatError or TargetError.
+// front), ChecksumMismatch, DownloadError, UnsafeImage (the content is not
+// what disk_format says, or a qcow2 names a backing or data file: nothing
+// written), ImageFormatError or TargetError.
 // On a checksum mismatch the target holds unverified data.
 WriteResult write_image(const ImageSource& source, const std::string& target, const WriteOptions& options = {});
 

@@ -11,6 +11,7 @@
 
 #include "common/http_client.h"
 #include "common/process.h"
+#include "ramdisk-agent/image/format_inspector.h"
 #include "ramdisk-agent/plan/objects.h"
 #include "ramdisk-agent/plan/registry.h"
 
@@ -40,6 +41,9 @@ public:
 struct RunContext {
     CommandRunner runner;
     TlsVerification tls;  // image downloads (the node's agent_verify_ca)
+    // What images may be written (the conductor's lookup config); last, so
+    // that plugins built before it keep the layout of what precedes it.
+    image::ImagePolicy image_policy;
 };
 
 // Implemented, besides Action, by built-in actions that need more than a

@@ -16,10 +16,14 @@
 // without touching a disk (the base64, the gzip stream, the size) is
 // checked by validate(), so a bad config drive fails a deploy before the
 // partitioning starts.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include "common/errors.h"
@@ -158,12 +162,31 @@ std::string stage_dir(const DeployPlan& plan) {
     return plan.work_dir + "/configdrive";
 }
 
+// The config drive holds the user's data (passwords, keys): its files are
+// the agent's alone (0600, under a 0700 staging directory).
 void write_file(const fs::path& path, const std::string& content) {
     fs::create_directories(path.parent_path());
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f << content;
-    f.close();
-    if (!f) throw Error("cannot write " + path.string());
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw Error("cannot write " + path.string() + ": " + std::strerror(errno));
+    }
+    size_t done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<size_t>(n);
+    }
+    const bool ok = done == content.size() && ::close(fd) == 0;
+    if (!ok) throw Error("cannot write " + path.string());
+}
+
+// A private staging directory, emptied first.
+void make_stage_dir(const DeployPlan& plan) {
+    fs::remove_all(stage_dir(plan));
+    fs::create_directories(stage_dir(plan));
+    fs::permissions(stage_dir(plan), fs::perms::owner_all, fs::perm_options::replace);
 }
 
 Command genisoimage_command(const DeployPlan& plan) {
@@ -191,7 +214,7 @@ Command dd_command(const DeployPlan& plan, const std::string& target) {
 // The ISO's files, with the metadata versions Ironic's builder writes.
 void stage_files(const DeployPlan& plan) {
     const ConfigDrive& cd = *plan.configdrive;
-    fs::remove_all(stage_dir(plan));
+    make_stage_dir(plan);
     for (const char* version : {"2012-08-10", "latest"}) {
         fs::path dir = fs::path(stage_dir(plan)) / "openstack" / version;
         write_file(dir / "meta_data.json", (cd.meta_data.is_null() ? nlohmann::json::object() : cd.meta_data).dump());
@@ -276,6 +299,7 @@ public:
             write_file(iso_path(plan), decode(plan, partition_limit(plan)));
         } else {
             stage_files(plan);
+            write_file(iso_path(plan), "");  // genisoimage keeps the mode of the file it truncates
             run_command(genisoimage_command(plan), runner);
         }
         std::uint64_t iso_size = fs::file_size(iso_path(plan));

@@ -133,7 +133,7 @@ ExecuteResult execute_plan(DeployPlan& plan, const ExecuteOptions& options) {
                {"images", std::to_string(plan.images.size())},
                {"skip", join(std::vector<std::string>(options.skip.begin(), options.skip.end()), ",")}});
     auto started = Clock::now();
-    RunContext context{options.runner, options.tls};
+    RunContext context{options.runner, options.tls, options.image_policy};
     std::vector<std::string> ran;
     for (size_t i = 0; i < order.size(); ++i) {
         const std::string& name = order[i];

@@ -21,6 +21,8 @@ struct ExecuteOptions {
     std::set<std::string> skip;
     // TLS settings for image downloads (the node's agent_verify_ca).
     TlsVerification tls;
+    // What images may be written (MD5, formats): the lookup config.
+    image::ImagePolicy image_policy;
 };
 
 // What a deploy leaves behind that the conductor asks about afterwards

@@ -42,14 +42,19 @@ void reread_partitions(const std::string& disk, const CommandRunner& runner) {
     }
 }
 
-image::ImageSource source_of(const Image& img, const TlsVerification& tls) {
+image::ImageSource source_of(const Image& img, const RunContext& context) {
     image::ImageSource s;
     s.url = img.url;
     s.checksum = image::resolve_checksum(img.checksum.empty() ? "" : img.checksum_algo, img.checksum, "");
     if (img.checksum.empty()) s.checksum.algo = image::parse_hash_algo(img.checksum_algo);
+    // MD5 collisions are cheap: an MD5 proves little about what is written.
+    if (s.checksum.algo == image::HashAlgo::md5 && !s.checksum.hex.empty() && !context.image_policy.allow_md5)
+        throw InvalidInput(
+            "the image's checksum is MD5, which is refused (the conductor's "
+            "agent_md5_checksum_enable is false: [agent] allow_md5_checksum)");
     s.compression = image::Compression::detect;
     s.disk_format = img.format == "qcow2" ? image::DiskFormat::qcow2 : image::DiskFormat::raw;
-    s.tls = tls;
+    s.tls = context.tls;
     return s;
 }
 
@@ -97,7 +102,7 @@ public:
             std::string target = device_path(plan, img.target);
             image::ImageSource source;
             try {
-                source = source_of(img, context.tls);
+                source = source_of(img, context);
             } catch (const InvalidInput& e) {
                 throw PlanError("images[" + std::to_string(i) + "].checksum", e.what());
             }
@@ -111,6 +116,7 @@ public:
             } else {
                 image::WriteOptions options;
                 options.scratch_dir = plan.work_dir;  // qcow2 is converted from a downloaded file
+                options.policy = context.image_policy;
                 if (img.format == "qcow2") std::filesystem::create_directories(plan.work_dir);
                 image::write_image(source, target, options);
                 auto r = find_referent(plan, img.target);

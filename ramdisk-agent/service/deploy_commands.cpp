@@ -57,11 +57,13 @@ void resolve_targets(plan::DeployPlan& plan, const DiskAccess& access) {
 }
 
 // Runs the plan, turning the image and plan errors into IPA's.
-plan::ExecuteResult run_plan(plan::DeployPlan& plan, const DiskAccess& access, std::set<std::string> skip) {
+plan::ExecuteResult run_plan(plan::DeployPlan& plan, const DiskAccess& access, std::set<std::string> skip,
+                             const image::ImagePolicy& image_policy = {}) {
     plan::ExecuteOptions options;
     options.runner = access.runner;
     options.skip = std::move(skip);
     options.tls = access.tls;
+    options.image_policy = image_policy;
     try {
         return access.execute(plan, options);
     } catch (const AgentError&) {
@@ -70,6 +72,8 @@ plan::ExecuteResult run_plan(plan::DeployPlan& plan, const DiskAccess& access, s
         throw AgentError("ImageChecksumError", 500, "Error verifying image checksum", e.what());
     } catch (const image::DownloadError& e) {
         throw AgentError("ImageDownloadError", 500, "Error downloading image", e.what());
+    } catch (const image::UnsafeImage& e) {
+        throw AgentError("InvalidImage", 400, "The image is refused", e.what());
     } catch (const plan::PlanError& e) {
         throw invalid_params(e.what());
     } catch (const Error& e) {
@@ -125,6 +129,32 @@ json DeployState::node() const {
     return node_;
 }
 
+void DeployState::remember_image_policy(image::ImagePolicy policy) {
+    std::lock_guard lock(mutex_);
+    image_policy_ = std::move(policy);
+}
+
+image::ImagePolicy DeployState::image_policy() const {
+    std::lock_guard lock(mutex_);
+    return image_policy_;
+}
+
+image::ImagePolicy image_policy_from_lookup(const json& config) {
+    image::ImagePolicy policy;
+    if (!config.is_object()) return policy;
+    if (auto it = config.find("agent_md5_checksum_enable"); it != config.end() && it->is_boolean())
+        policy.allow_md5 = it->get<bool>();
+    if (auto it = config.find("disable_deep_image_inspection"); it != config.end() && it->is_boolean())
+        policy.inspect = !it->get<bool>();
+    if (auto it = config.find("permitted_image_formats"); it != config.end() && it->is_array()) {
+        std::vector<std::string> formats;
+        for (const auto& f : *it)
+            if (f.is_string()) formats.push_back(to_lower(f.get<std::string>()));
+        policy.permitted_formats = formats;
+    }
+    return policy;
+}
+
 void DeployState::remember(DeployedImage deployed) {
     std::lock_guard lock(mutex_);
     last_ = std::move(deployed);
@@ -172,7 +202,7 @@ std::string write_image(DeployState& state, const DiskAccess& access, const json
                                           {"device", deployed.device},
                                           {"image_type", deployed.whole_disk ? "whole-disk" : "partition"}});
     // The conductor asks for the bootloader separately (image.install_bootloader).
-    deployed.result = run_plan(plan, access, {"bootloader"});
+    deployed.result = run_plan(plan, access, {"bootloader"}, state.image_policy());
     log::info("agent.write_image_done", {{"node", node_uuid},
                                          {"image", deployed.image_id},
                                          {"device", deployed.device},

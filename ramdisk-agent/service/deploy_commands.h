@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ramdisk-agent/image/format_inspector.h"
 #include "ramdisk-agent/plan/execute.h"
 #include "ramdisk-agent/plan/objects.h"
 #include "ramdisk-agent/service/command_registry.h"
@@ -62,6 +63,11 @@ public:
     void remember_node(const json& node);
     json node() const;
 
+    // What the conductor's lookup config allows of images; the defaults
+    // (no MD5, inspection on) until a lookup says otherwise.
+    void remember_image_policy(image::ImagePolicy policy);
+    image::ImagePolicy image_policy() const;
+
     void remember(DeployedImage deployed);
     void forget();
     std::optional<DeployedImage> last() const;
@@ -69,8 +75,14 @@ public:
 private:
     mutable std::mutex mutex_;
     json node_ = json::object();
+    image::ImagePolicy image_policy_;
     std::optional<DeployedImage> last_;
 };
+
+// The image policy in a lookup's config (IPA's keys: agent_md5_checksum_enable,
+// disable_deep_image_inspection, permitted_image_formats); a key absent or
+// of the wrong type keeps the safe default.
+image::ImagePolicy image_policy_from_lookup(const json& config);
 
 // The commands themselves, callable without a registry (unit tests).
 // write_image returns IPA's message ("image (ID) written to device ...").

@@ -94,7 +94,7 @@ void Heartbeater::run() {
         std::lock_guard lock(mutex_);
         node_uuid_ = found->node_uuid();
     }
-    if (on_lookup_) on_lookup_(found->node);
+    if (on_lookup_) on_lookup_(found->node, config);
     const long long timeout_s = config.value("heartbeat_timeout", 300LL);
     log::info("agent.lookup_done", {{"node", node_uuid()}, {"heartbeat_timeout", std::to_string(timeout_s)}});
 

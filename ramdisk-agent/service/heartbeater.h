@@ -43,8 +43,10 @@ public:
     // Heartbeats now rather than at the next interval (an asynchronous
     // command has finished; IPA's force_heartbeat). A no-op before lookup.
     void heartbeat_now();
-    // Called on the heartbeat thread with the node the lookup returned.
-    void on_lookup(std::function<void(const nlohmann::json& node)> handler) { on_lookup_ = std::move(handler); }
+    // Called on the heartbeat thread with the node and the config the
+    // lookup returned.
+    using LookupHandler = std::function<void(const nlohmann::json& node, const nlohmann::json& config)>;
+    void on_lookup(LookupHandler handler) { on_lookup_ = std::move(handler); }
 
 private:
     void run();
@@ -54,7 +56,7 @@ private:
     HeartbeaterOptions options_;
     AgentToken& token_;
     std::function<void(const std::string&)> on_fatal_;
-    std::function<void(const nlohmann::json&)> on_lookup_;
+    LookupHandler on_lookup_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

@@ -83,6 +83,9 @@ std::string e2e_conductor_config(int agent_port) {
            "deploy_ramdisk = file://" +
            ramdisk_dir() +
            "/ingot-agent.initramfs\n"
+           "file_url_allowed_paths = " +
+           ramdisk_dir() +
+           "\n"
            "automated_clean = false\n"
            "sync_power_state_interval = 0\n"
            "deploy_callback_timeout = 480\n"

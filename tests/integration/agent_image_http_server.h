@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace ingot::test {
@@ -55,6 +56,16 @@ public:
         cut_bytes_ = bytes;
     }
     void ignore_range(bool yes) { ignore_range_ = yes; }
+    // `path` answers 302 with `location` instead of the file.
+    void redirect(const std::string& path, const std::string& location) {
+        std::lock_guard lock(mutex_);
+        redirects_.emplace_back(path, location);
+    }
+    // The path of every request received, in order.
+    std::vector<std::string> paths() {
+        std::lock_guard lock(mutex_);
+        return paths_;
+    }
     // The Range header of every request received ("" when none).
     std::vector<std::string> ranges() {
         std::lock_guard lock(mutex_);
@@ -88,9 +99,18 @@ private:
             auto at = req.find(name);
             if (at != std::string::npos) range = req.substr(at + 9, req.find("\r\n", at + 9) - at - 9);
         }
+        std::string location;
         {
             std::lock_guard lock(mutex_);
             ranges_.push_back(range);
+            paths_.push_back(path);
+            for (const auto& [from, to] : redirects_)
+                if (from == path) location = to;
+        }
+        if (!location.empty()) {
+            send_all(fd, "HTTP/1.1 302 Found\r\nLocation: " + location +
+                             "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return;
         }
         if (path == "/missing") {
             send_all(fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -147,6 +167,8 @@ private:
     std::atomic<bool> ignore_range_{false};
     std::mutex mutex_;
     std::vector<std::string> ranges_;
+    std::vector<std::string> paths_;
+    std::vector<std::pair<std::string, std::string>> redirects_;
 };
 
 }  // namespace ingot::test

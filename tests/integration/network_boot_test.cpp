@@ -52,19 +52,34 @@ json provision(HttpClient& c, const std::string& uuid, const std::string& verb) 
 class NetworkBoot : public ::testing::Test {
 protected:
     NetworkBoot()
-        : conductor_("[conductor]\n"
-                     "automated_clean = false\n"
-                     "api_url = http://10.0.2.2:6385/\n"
-                     "deploy_kernel = file://" + dir_.path() + "/vmlinuz\n"
-                     "[deploy]\n"
-                     "http_root = " + dir_.path() + "/http\n"
-                     "[pxe]\n"
-                     "tftp_root = " + dir_.path() + "/tftp\n"
-                     "image_cache_dir = " + dir_.path() + "/master\n"
-                     "kernel_append_params = console=ttyS0 panic=-1\n"
-                     "[dnsmasq]\n"
-                     "dhcp_hostsdir = " + dir_.path() + "/dhcp-hosts\n"
-                     "dhcp_optsdir = " + dir_.path() + "/dhcp-opts\n") {}
+        : conductor_(
+              "[conductor]\n"
+              "automated_clean = false\n"
+              "api_url = http://10.0.2.2:6385/\n"
+              "file_url_allowed_paths = " +
+              dir_.path() +
+              "\n"
+              "deploy_kernel = file://" +
+              dir_.path() +
+              "/vmlinuz\n"
+              "[deploy]\n"
+              "http_root = " +
+              dir_.path() +
+              "/http\n"
+              "[pxe]\n"
+              "tftp_root = " +
+              dir_.path() +
+              "/tftp\n"
+              "image_cache_dir = " +
+              dir_.path() +
+              "/master\n"
+              "kernel_append_params = console=ttyS0 panic=-1\n"
+              "[dnsmasq]\n"
+              "dhcp_hostsdir = " +
+              dir_.path() +
+              "/dhcp-hosts\n"
+              "dhcp_optsdir = " +
+              dir_.path() + "/dhcp-opts\n") {}
 
     void SetUp() override {
         test::write_test_image(path("vmlinuz"), 3 << 20, 1);
@@ -93,11 +108,14 @@ protected:
 
     // Deploys and waits for the agent's call-back (which never comes).
     void deploy(const std::string& uuid) {
-        auto r = c_.request("PATCH", "/v1/nodes/" + uuid,
-                            json::array({{{"op", "add"}, {"path", "/instance_info"},
-                                          {"value", {{"image_source", "http://example.invalid/i.raw"},
-                                                     {"image_checksum", std::string(32, 'a')}}}}})
-                                .dump());
+        auto r = c_.request(
+            "PATCH", "/v1/nodes/" + uuid,
+            json::array(
+                {{{"op", "add"},
+                  {"path", "/instance_info"},
+                  {"value",
+                   {{"image_source", "http://example.invalid/i.raw"}, {"image_checksum", std::string(64, 'a')}}}}})
+                .dump());
         ASSERT_EQ(r.status, 200) << r.body;
         json n = provision(c_, uuid, "active");
         ASSERT_EQ(n["provision_state"], "wait call-back") << n.dump();
@@ -203,17 +221,20 @@ TEST_F(NetworkBoot, MissingImagesOrPortsFailValidationWithTheirNames) {
 
     // A deploy kernel that does not exist fails the deploy with its name.
     const std::string bad = enroll("ipxe");
-    r = c_.request("PATCH", "/v1/nodes/" + bad,
-                   json::array({{{"op", "add"}, {"path", "/driver_info/deploy_kernel"},
-                                 {"value", "file:///nonexistent/vmlinuz"}},
-                                {{"op", "add"}, {"path", "/instance_info"},
-                                 {"value", {{"image_source", "http://example.invalid/i.raw"},
-                                            {"image_checksum", std::string(32, 'a')}}}}})
-                       .dump());
+    r = c_.request(
+        "PATCH", "/v1/nodes/" + bad,
+        json::array(
+            {{{"op", "add"}, {"path", "/driver_info/deploy_kernel"}, {"value", "file://" + path("missing-vmlinuz")}},
+             {{"op", "add"},
+              {"path", "/instance_info"},
+              {"value", {{"image_source", "http://example.invalid/i.raw"}, {"image_checksum", std::string(64, 'a')}}}}})
+            .dump());
     ASSERT_EQ(r.status, 200) << r.body;
     json n = provision(c_, bad, "active");
     EXPECT_EQ(n["provision_state"], "deploy failed") << n.dump();
-    EXPECT_NE(n["last_error"].get<std::string>().find("file:///nonexistent/vmlinuz"), std::string::npos)
+    EXPECT_NE(n["last_error"].get<std::string>().find("driver_info/deploy_kernel: The local image source " +
+                                                      path("missing-vmlinuz")),
+              std::string::npos)
         << n.dump();
     EXPECT_FALSE(fs::exists(path("http/pxelinux.cfg/") + kMacFile));
 }

@@ -74,6 +74,9 @@ protected:
               "enabled_hardware_types = fake-hardware,redfish\n"
               "[conductor]\n"
               "automated_clean = false\n"
+              "file_url_allowed_paths = " +
+              dir_.path() +
+              "\n"
               "[deploy]\n"
               "http_root = " +
               dir_.path() +
@@ -141,7 +144,7 @@ protected:
                 {{{"op", "add"},
                   {"path", "/instance_info"},
                   {"value",
-                   {{"image_source", "http://example.invalid/i.raw"}, {"image_checksum", std::string(32, 'a')}}}}})
+                   {{"image_source", "http://example.invalid/i.raw"}, {"image_checksum", std::string(64, 'a')}}}}})
                 .dump());
         EXPECT_EQ(r.status, 200) << r.body;
         return provision(c_, uuid, "active");
@@ -266,7 +269,10 @@ TEST_F(VirtualMediaBoot, AnUnreadableDeployKernelFailsTheDeployWithNothingAttach
     json v = json::parse(
         c_.request("GET", "/v1/nodes/" + json::parse(r.body)["uuid"].get<std::string>() + "/validate").body);
     EXPECT_EQ(v["boot"]["result"], false) << v.dump();
-    EXPECT_NE(v["boot"]["reason"].get<std::string>().find(path("missing-kernel") + " is not a file"), std::string::npos)
+    EXPECT_NE(
+        v["boot"]["reason"].get<std::string>().find("driver_info/deploy_kernel: The local image source " +
+                                                    path("missing-kernel") + " is refused: it cannot be resolved"),
+        std::string::npos)
         << v.dump();
 }
 

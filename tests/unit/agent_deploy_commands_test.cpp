@@ -502,3 +502,37 @@ TEST(AgentPlanMode, ChoosesDisksAsTheDeployDoes) {
     EXPECT_TRUE(fake.commands.empty()) << "plan mode runs nothing";
     EXPECT_TRUE(fake.executed.empty());
 }
+
+namespace {
+
+// The lookup's config decides what images the write may take; until a
+// lookup, and for keys absent or mistyped, the safe defaults hold.
+TEST(AgentDeployCommands, TheLookupsImagePolicyReachesThePlan) {
+    auto policy = image_policy_from_lookup(json::object());
+    EXPECT_FALSE(policy.allow_md5);
+    EXPECT_TRUE(policy.inspect);
+    EXPECT_EQ(policy.permitted_formats, (std::vector<std::string>{"raw", "qcow2", "iso"}));
+    policy = image_policy_from_lookup({{"agent_md5_checksum_enable", "yes"}, {"disable_deep_image_inspection", 1}});
+    EXPECT_FALSE(policy.allow_md5);
+    EXPECT_TRUE(policy.inspect);
+    policy = image_policy_from_lookup({{"agent_md5_checksum_enable", true},
+                                       {"disable_deep_image_inspection", true},
+                                       {"permitted_image_formats", {"RAW", "qcow2"}}});
+    EXPECT_TRUE(policy.allow_md5);
+    EXPECT_FALSE(policy.inspect);
+    EXPECT_EQ(policy.permitted_formats, (std::vector<std::string>{"raw", "qcow2"}));
+
+    Fake fake;
+    DeployState state;
+    auto access = fake.access({.loop_devices_only = true});
+    execute_deploy_step(state, access, write_image_params({{"name", "/dev/loop0"}}));
+    ASSERT_EQ(fake.options.size(), 1u);
+    EXPECT_FALSE(fake.options[0].image_policy.allow_md5);
+    state.remember_image_policy(policy);
+    execute_deploy_step(state, access, write_image_params({{"name", "/dev/loop0"}}));
+    ASSERT_EQ(fake.options.size(), 2u);
+    EXPECT_TRUE(fake.options[1].image_policy.allow_md5);
+    EXPECT_FALSE(fake.options[1].image_policy.inspect);
+}
+
+}  // namespace

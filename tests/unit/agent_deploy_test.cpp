@@ -548,7 +548,22 @@ TEST_F(AgentDeployTest, ValidationAsIronic) {
     }
     EXPECT_THROW(d.validate(task_for(node({{"image_source", "http://x/y.raw"}, {"image_os_hash_algo", "sha256"}}))),
                  interfaces::MissingParameter);
-    EXPECT_NO_THROW(d.validate(task_for(node({{"image_source", "file:///srv/y.raw"}}))));
+    // A local image needs no checksum, but must be where
+    // [conductor] file_url_allowed_paths allows (nowhere by default).
+    EXPECT_THROW(d.validate(task_for(node({{"image_source", "file:///srv/y.raw"}}))), FileSourceRefused);
+    // MD5 is refused unless [agent] allow_md5_checksum, whichever field says it.
+    EXPECT_THROW(
+        d.validate(task_for(node({{"image_source", "http://x/y.raw"}, {"image_checksum", std::string(32, 'a')}}))),
+        interfaces::InvalidParameter);
+    EXPECT_THROW(d.validate(task_for(node({{"image_source", "http://x/y.raw"},
+                                           {"image_os_hash_algo", "md5"},
+                                           {"image_os_hash_value", std::string(32, 'a')}}))),
+                 interfaces::InvalidParameter);
+    deploy::AgentDeploySettings md5_allowed;
+    md5_allowed.allow_md5_checksum = true;
+    EXPECT_NO_THROW(
+        deploy::AgentDeploy(md5_allowed)
+            .validate(task_for(node({{"image_source", "http://x/y.raw"}, {"image_checksum", std::string(32, 'a')}}))));
     EXPECT_THROW(d.validate(task_for(node({{"image_source", "file:///y"}, {"image_type", "lvm"}}))),
                  interfaces::InvalidParameter);
     EXPECT_THROW(d.validate(task_for(node({{"image_source", "file:///y"}, {"image_type", "partition"}}))),

@@ -31,11 +31,17 @@ size_t masters(const std::string& dir) {
 class BootImageCache : public ::testing::Test {
 protected:
     std::string path(const std::string& name) { return dir_.path() + "/" + name; }
+    // Local sources may come from the test's directory only.
+    ingot::boot::FetchPolicy policy() const {
+        ingot::boot::FetchPolicy p;
+        p.files.allowed_paths = {dir_.path()};
+        return p;
+    }
     ingot::test::TempDir dir_;
 };
 
 TEST_F(BootImageCache, OneMasterPerContentAndStagedAsHardLinks) {
-    ImageCache cache(path("cache"), 1 << 20);
+    ImageCache cache(path("cache"), 1 << 20, policy());
     write(path("a"), "kernel bytes");
     write(path("b"), "kernel bytes");  // same content, another href
     const std::string m1 = cache.master("file://" + path("a"));
@@ -48,7 +54,7 @@ TEST_F(BootImageCache, OneMasterPerContentAndStagedAsHardLinks) {
 }
 
 TEST_F(BootImageCache, AChangedSourceIsFetchedAgain) {
-    ImageCache cache(path("cache"), 1 << 20);
+    ImageCache cache(path("cache"), 1 << 20, policy());
     write(path("a"), "version one");
     const std::string first = cache.master(path("a"));
     // mtime resolution: make sure the version differs.
@@ -62,7 +68,7 @@ TEST_F(BootImageCache, AChangedSourceIsFetchedAgain) {
 }
 
 TEST_F(BootImageCache, EvictsUnusedLeastRecentlyUsedFirstAndNeverWhatIsInUse) {
-    ImageCache cache(path("cache"), 35);  // bytes: room for three 10-byte images
+    ImageCache cache(path("cache"), 35, policy());  // bytes: room for three 10-byte images
     write(path("a"), std::string(10, 'a'));
     write(path("b"), std::string(10, 'b'));
     write(path("c"), std::string(10, 'c'));
@@ -76,7 +82,7 @@ TEST_F(BootImageCache, EvictsUnusedLeastRecentlyUsedFirstAndNeverWhatIsInUse) {
     EXPECT_TRUE(fs::exists(c));
     EXPECT_EQ(masters(path("cache")), 3u);
     // Tighter: c goes too, but never a or d, which nodes use.
-    ImageCache tight(path("cache"), 5);
+    ImageCache tight(path("cache"), 5, policy());
     tight.evict();
     EXPECT_FALSE(fs::exists(c));
     EXPECT_EQ(masters(path("cache")), 2u);
@@ -85,18 +91,45 @@ TEST_F(BootImageCache, EvictsUnusedLeastRecentlyUsedFirstAndNeverWhatIsInUse) {
 }
 
 TEST_F(BootImageCache, UnreadableSourcesAreReportedByName) {
-    ImageCache cache(path("cache"), 1 << 20);
-    try {
-        cache.master("file:///nonexistent/ramdisk");
-        FAIL() << "no error";
-    } catch (const ImageFetchError& e) {
-        EXPECT_NE(std::string(e.what()).find("file:///nonexistent/ramdisk"), std::string::npos) << e.what();
+    ImageCache cache(path("cache"), 1 << 20, policy());
+    for (const std::string& missing : {std::string("/nonexistent/ramdisk"), path("nonexistent")}) {
+        try {
+            cache.master("file://" + missing);
+            FAIL() << "no error";
+        } catch (const ingot::Error& e) {
+            EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+        }
     }
     EXPECT_THROW(cache.master("ftp://example.invalid/k"), ImageFetchError);
     EXPECT_THROW(cache.master("http://127.0.0.1:1/kernel"), ImageFetchError);
     EXPECT_EQ(masters(path("cache")), 0u);
     for (const auto& e : fs::directory_iterator(path("cache")))
         EXPECT_TRUE(e.is_directory()) << "left behind: " << e.path();
+}
+
+TEST_F(BootImageCache, OnlyAllowedSourcesWithinTheSizeCapBecomePublicMasters) {
+    ImageCache cache(path("cache"), 1 << 20, policy());
+    write(path("kernel"), "kernel bytes");
+    const std::string master = cache.master(path("kernel"));
+    EXPECT_EQ(fs::status(master).permissions(), fs::perms(0644));  // machines fetch it
+    EXPECT_THROW(cache.master("file:///etc/passwd"), ingot::FileSourceRefused);
+    write(path("private"), "a key");
+    fs::permissions(path("private"), fs::perms(0600));
+    EXPECT_THROW(cache.master(path("private")), ingot::FileSourceRefused);
+
+    auto small = policy();
+    small.max_bytes = 8;
+    ImageCache capped(path("cache"), 1 << 20, small);
+    write(path("big"), "sixteen bytes...");
+    try {
+        capped.master(path("big"));
+        FAIL() << "no error";
+    } catch (const ImageFetchError& e) {
+        EXPECT_NE(std::string(e.what()).find("larger than [pxe] max_image_size"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(masters(path("cache")), 1u);
+    for (const auto& e : fs::directory_iterator(path("cache")))
+        EXPECT_TRUE(e.is_directory() || e.path() == master) << "left behind: " << e.path();
 }
 
 }  // namespace

@@ -59,7 +59,8 @@ protected:
     std::string cache_dir() const { return path("master"); }
 
     test::TempDir dir_;
-    std::shared_ptr<ImageCache> cache_ = std::make_shared<ImageCache>(dir_.path() + "/master", 1ull << 30);
+    std::shared_ptr<ImageCache> cache_ =
+        std::make_shared<ImageCache>(dir_.path() + "/master", 1ull << 30, ingot::boot::FetchPolicy{{{dir_.path()}}});
 };
 
 TEST_F(BootIsoTest, BootsBiosAndUefiWithTheKernelCommandLine) {

@@ -76,7 +76,8 @@ protected:
         settings_.http_root = path("http");
         settings_.http_url = "http://10.0.2.2:6385/boot";
         settings_.kernel_append_params = "console=ttyS0";
-        settings_.image_cache = std::make_shared<ImageCache>(path("master"), 1ull << 30);
+        settings_.image_sources.files.allowed_paths = {dir_.path()};
+        settings_.image_cache = std::make_shared<ImageCache>(path("master"), 1ull << 30, settings_.image_sources);
     }
 
     std::string path(const std::string& name) const { return dir_.path() + "/" + name; }
@@ -124,14 +125,18 @@ TEST_F(RedfishVirtualMediaTest, ValidateNamesWhatIsMissing) {
     try {
         boot().validate(task({{"deploy_kernel", path("gone")}, {"deploy_ramdisk", path("initrd")}}, &bmc_));
         FAIL() << "no error";
-    } catch (const interfaces::InvalidParameter& e) {
-        EXPECT_NE(std::string(e.what()).find("the deploy kernel " + path("gone") + " is not a file"), std::string::npos)
+    } catch (const ingot::FileSourceRefused& e) {
+        EXPECT_NE(std::string(e.what()).find("driver_info/deploy_kernel: The local image source " + path("gone") +
+                                             " is refused: it cannot be resolved"),
+                  std::string::npos)
             << e.what();
     }
     // A prebuilt ISO replaces kernel and ramdisk.
     EXPECT_NO_THROW(boot().validate(task({{"redfish_deploy_iso", path("prebuilt.iso")}}, &bmc_)));
     EXPECT_THROW(boot().validate(task({{"redfish_deploy_iso", "file:///no/such.iso"}}, &bmc_)),
-                 interfaces::InvalidParameter);
+                 ingot::FileSourceRefused);
+    EXPECT_THROW(boot().validate(task({{"redfish_deploy_iso", "file:///etc/passwd"}}, &bmc_)),
+                 ingot::FileSourceRefused);
 
     std::vector<std::string> names;
     for (const auto& p : boot().properties()) names.push_back(p.name);

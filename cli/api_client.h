@@ -45,6 +45,10 @@ public:
 
     const std::string& base_url() const { return http_.base_url(); }
 
+    void set_basic_auth(const std::string& user, const std::string& password) { http_.set_basic_auth(user, password); }
+    void set_token(const std::string& token) { http_.set_default_header("X-Auth-Token", token); }
+    void set_tls(TlsVerification tls) { http_.set_tls_verification(std::move(tls)); }
+
 private:
     json call(std::string_view method, const std::string& path, const json* body);
 

@@ -37,6 +37,9 @@ ApiClient& Session::api() {
     if (!api_) {
         auto ms = std::chrono::milliseconds(static_cast<long long>(std::llround(options.timeout_seconds * 1000)));
         api_ = std::make_unique<ApiClient>(options.url, ms, options.api_version);
+        if (!options.username.empty()) api_->set_basic_auth(options.username, options.password);
+        if (!options.token.empty()) api_->set_token(options.token);
+        if (options.insecure || !options.cacert.empty()) api_->set_tls({!options.insecure, options.cacert});
     }
     return *api_;
 }
@@ -59,6 +62,17 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
     app.add_option("--timeout", options.timeout_seconds, "Seconds to wait for each request")
         ->check(kSeconds)
         ->capture_default_str();
+    app.add_option("--username", options.username, "User for http_basic authentication")->envname("INGOT_USERNAME");
+    // Passwords and tokens are best given through the environment: a
+    // command line is visible to every user of the machine (ps).
+    app.add_option("--password", options.password, "Password for http_basic (prefer INGOT_PASSWORD)")
+        ->envname("INGOT_PASSWORD");
+    app.add_option("--token", options.token, "Keystone token sent as X-Auth-Token (prefer INGOT_TOKEN)")
+        ->envname("INGOT_TOKEN");
+    app.add_option("--cacert", options.cacert, "CA bundle (PEM) to verify an https:// conductor with")
+        ->envname("INGOT_CACERT")
+        ->check(CLI::ExistingFile);
+    app.add_flag("--insecure", options.insecure, "Do not verify the conductor's TLS certificate");
 }
 
 void on_run(CLI::App* command, Session& session, Action action) {

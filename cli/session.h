@@ -21,6 +21,14 @@ struct GlobalOptions {
     // Ironic 21.4's maximum, the version this CLI's output is written for.
     std::string api_version = "1.82";
     double timeout_seconds = 60;
+    // http_basic: a user and password; keystone: a token (X-Auth-Token).
+    std::string username;
+    std::string password;
+    std::string token;
+    // A PEM CA bundle to verify an https:// conductor with (default: the
+    // system's CAs); insecure skips verification.
+    std::string cacert;
+    bool insecure = false;
 };
 
 class Session;
@@ -40,7 +48,9 @@ private:
     std::unique_ptr<ApiClient> api_;
 };
 
-// Adds --url (env INGOT_URL), -f/--format, --api-version, --timeout.
+// Adds --url (env INGOT_URL), -f/--format, --api-version, --timeout, and
+// --username/--password (INGOT_USERNAME/INGOT_PASSWORD), --token
+// (INGOT_TOKEN), --cacert (INGOT_CACERT), --insecure.
 void add_global_options(CLI::App& app, GlobalOptions& options);
 
 // Makes `command` register `action` with the session when it is chosen.

@@ -8,7 +8,8 @@
 namespace ingot::conductor::auth {
 namespace {
 
-const char* const kInvalidToken = "The token in X-Auth-Token is not valid: it is unknown to Keystone, expired or revoked.";
+const char* const kInvalidToken =
+    "The token in X-Auth-Token is not valid: it is unknown to Keystone, expired or revoked.";
 
 // Keystone's clock says when a token expires; the cache runs on the
 // steady clock.

@@ -21,9 +21,8 @@ nlohmann::json domain_of(const std::string& id, const std::string& name) {
 }
 
 std::string password_auth_body(const KeystoneSettings& s) {
-    nlohmann::json user = {{"name", s.username},
-                           {"domain", domain_of(s.user_domain_id, s.user_domain_name)},
-                           {"password", s.password}};
+    nlohmann::json user = {
+        {"name", s.username}, {"domain", domain_of(s.user_domain_id, s.user_domain_name)}, {"password", s.password}};
     nlohmann::json project = {{"name", s.project_name},
                               {"domain", domain_of(s.project_domain_id, s.project_domain_name)}};
     nlohmann::json body = {{"auth",
@@ -80,8 +79,8 @@ HttpResponse KeystoneClient::send(std::string_view method, std::string_view path
 }
 
 KeystoneClient::ServiceToken KeystoneClient::fetch_service_token() {
-    HttpResponse r = send("POST", "/auth/tokens?nocatalog", password_auth_body(settings_),
-                          {{"Content-Type", "application/json"}});
+    HttpResponse r =
+        send("POST", "/auth/tokens?nocatalog", password_auth_body(settings_), {{"Content-Type", "application/json"}});
     if (r.status == 401) {
         log::error("auth.keystone_service_refused",
                    {{"auth_url", settings_.auth_url}, {"username", settings_.username}});
@@ -94,9 +93,9 @@ KeystoneClient::ServiceToken KeystoneClient::fetch_service_token() {
                                   std::to_string(r.status));
     const KeystoneToken token = parse_keystone_token(r.body);
     const long long margin = std::min(kRefreshMarginSeconds, (token.expires_at - token.issued_at) / 4);
-    log::info("auth.keystone_service_token",
-              {{"user", settings_.username}, {"project", settings_.project_name},
-               {"expires_at", std::to_string(token.expires_at)}});
+    log::info("auth.keystone_service_token", {{"user", settings_.username},
+                                              {"project", settings_.project_name},
+                                              {"expires_at", std::to_string(token.expires_at)}});
     return {*id, token.expires_at - margin};
 }
 
@@ -114,8 +113,8 @@ std::string KeystoneClient::service_token(const std::string& refused) {
 std::optional<KeystoneToken> KeystoneClient::validate(const std::string& user_token) {
     std::string service = service_token();
     for (int attempt = 0;; ++attempt) {
-        HttpResponse r = send("GET", "/auth/tokens?nocatalog", {},
-                              {{"X-Auth-Token", service}, {"X-Subject-Token", user_token}});
+        HttpResponse r =
+            send("GET", "/auth/tokens?nocatalog", {}, {{"X-Auth-Token", service}, {"X-Subject-Token", user_token}});
         if (r.status == 200) return parse_keystone_token(r.body);
         if (r.status == 404) return std::nullopt;
         if (r.status == 401 && attempt == 0) {

@@ -9,8 +9,8 @@
 namespace ingot::conductor::auth {
 
 struct KeystoneToken {
-    http::Caller caller;     // user, scope and roles exactly as Keystone lists them
-    long long issued_at = 0;   // seconds since the epoch, Keystone's clock
+    http::Caller caller;      // user, scope and roles exactly as Keystone lists them
+    long long issued_at = 0;  // seconds since the epoch, Keystone's clock
     long long expires_at = 0;
 };
 

@@ -183,12 +183,14 @@ def serve(directory, port, output):
     SQLite connections stay in the thread that opened them;
     --die-on-term: SIGTERM ends it (uwsgi's default is to reload);
     --skip-atexit-teardown: without it Python's teardown aborts (SIGABRT);
-    --buffer-size: headers up to 64 KiB (X-Subject-Token)."""
+    --buffer-size: headers up to 64 KiB (X-Subject-Token);
+    Connection: close: uwsgi closes each connection after its answer, and a
+    client that reused it would see its next request reset."""
     env = dict(os.environ, OS_KEYSTONE_CONFIG_FILES=os.path.join(directory, "keystone.conf"))
     argv = ["uwsgi", "--plugin", "python3", "--http-socket", "127.0.0.1:%d" % port,
             "--wsgi-file", "/usr/bin/keystone-wsgi-public", "--processes", "1", "--threads", "1",
             "--enable-threads", "--die-on-term", "--skip-atexit-teardown", "--need-app",
-            "--buffer-size", "65535"]
+            "--buffer-size", "65535", "--add-header", "Connection: close"]
     return subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=output,
                             stderr=subprocess.STDOUT, cwd=directory, start_new_session=True,
                             preexec_fn=managed_process.die_with_parent)

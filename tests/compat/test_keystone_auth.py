@@ -95,6 +95,18 @@ def sdk(user, scope, secret=None):
                              load_yaml_config=False, load_envvars=False)
 
 
+def create_node(name, **fields):
+    """Set-up, not under test: POST /v1/nodes as the system admin, by HTTP
+    (ironicclient 5.0.1 cannot send owner or lessee in `node create`)."""
+    body = dict(fields, driver="fake-hardware", name=name)
+    status, _, created = keystone_mod.request(
+        CONDUCTOR.url + "/v1/nodes", "POST", body,
+        {"X-Auth-Token": KEYSTONE.token("sys-admin", "system"), "X-OpenStack-Ironic-API-Version": "latest"})
+    if status != 201:
+        raise AssertionError("POST /v1/nodes %s: HTTP %d %s" % (name, status, created))
+    return created
+
+
 class KeystoneTestCase(unittest.TestCase):
 
     def run_cli(self, user, scope, *args, secret=None, check=True):
@@ -135,18 +147,12 @@ class BaremetalCliWithKeystoneTest(KeystoneTestCase):
         self.assertIn("The request you have made requires authentication", proc.stderr)
         self.assertIn("HTTP 401", proc.stderr)
 
-    def create_owned(self, name, *owner_and_lessee):
-        # ironicclient 5.0.1 cannot send owner or lessee in `node create`
-        # (they are missing from its creation attributes): set them after.
-        self.run_cli("sys-admin", "system", "node", "create", "--driver", "fake-hardware", "--name", name)
-        self.run_cli("sys-admin", "system", "node", "set", name, *owner_and_lessee)
-
     def test_project_reader_lists_only_owned_and_leased_nodes(self):
         owner = KEYSTONE.project_id("owner-proj")
         lessee = KEYSTONE.project_id("lessee-proj")
-        self.create_owned("ks-cli-owned", "--owner", owner)
-        self.create_owned("ks-cli-leased", "--owner", lessee, "--lessee", owner)
-        self.create_owned("ks-cli-foreign", "--owner", lessee)
+        create_node("ks-cli-owned", owner=owner)
+        create_node("ks-cli-leased", owner=lessee, lessee=owner)
+        create_node("ks-cli-foreign", owner=lessee)
         names = {n["Name"] for n in self.run_json("owner-reader", "owner-proj", "node", "list")}
         self.assertIn("ks-cli-owned", names)
         self.assertIn("ks-cli-leased", names)
@@ -154,7 +160,7 @@ class BaremetalCliWithKeystoneTest(KeystoneTestCase):
 
     def test_project_member_cannot_set_owner(self):
         owner = KEYSTONE.project_id("owner-proj")
-        self.create_owned("ks-cli-member", "--owner", owner)
+        create_node("ks-cli-member", owner=owner)
         proc = self.run_cli("owner-member", "owner-proj", "node", "set", "ks-cli-member",
                             "--owner", KEYSTONE.project_id("lessee-proj"), check=False)
         self.assertNotEqual(proc.returncode, 0, "a project member changed a node's owner")

@@ -50,8 +50,10 @@ std::string conductor_config(const test::KeystoneProcess& keystone, int cache_se
            "http_connect_timeout = 5\nhttp_request_max_retries = 1\n";
 }
 
-// How many token validations Keystone has served (uwsgi logs each request).
+// How many token validations Keystone has served (uwsgi logs each request
+// right after answering it: let the last line land first).
 size_t validations(const test::KeystoneProcess& keystone) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
     const std::string log = keystone.log();
     size_t n = 0;
     for (size_t at = log.find("GET /v3/auth/tokens"); at != std::string::npos;
@@ -88,7 +90,8 @@ void wait_for_agent(const test::ConductorProcess& conductor, const std::string& 
 
 std::set<std::string> node_names(const HttpResponse& r) {
     std::set<std::string> names;
-    for (const auto& n : json::parse(r.body)["nodes"]) names.insert(n["name"].get<std::string>());
+    const json list = json::parse(r.body);  // not in the for: a temporary would die first
+    for (const auto& n : list["nodes"]) names.insert(n["name"].get<std::string>());
     return names;
 }
 
@@ -159,7 +162,7 @@ TEST_F(KeystoneAuthTest, GoodTokenCreatesAndListsNodesAsASystemAdmin) {
     const std::string uuid = create_node(admin, {{"name", "ks-admin-node"}});
     auto r = as(admin, "GET", "/v1/nodes");
     ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_TRUE(node_names(r).count("ks-admin-node"));
+    EXPECT_TRUE(node_names(r).count("ks-admin-node")) << r.body;
     // Validated once, then answered from the cache.
     const size_t before = validations(*keystone_);
     EXPECT_EQ(as(admin, "GET", "/v1/nodes/" + uuid).status, 200);

@@ -77,25 +77,17 @@ bool answers(int port) {
 // Keystone's SQLite connections stay in the thread that opened them.
 // --die-on-term: SIGTERM ends it (uwsgi's default is to reload);
 // --skip-atexit-teardown: without it Python's teardown aborts;
-// --buffer-size: headers up to 64 KiB (X-Subject-Token).
+// --buffer-size: headers up to 64 KiB (X-Subject-Token); Connection:
+// close: uwsgi closes each connection after its answer, and a client that
+// reused it would see its next request reset.
 std::unique_ptr<ChildProcess> serve(const std::string& dir, int port) {
-    std::vector<std::string> argv = {"uwsgi",
-                                     "--plugin",
-                                     "python3",
-                                     "--http-socket",
-                                     "127.0.0.1:" + std::to_string(port),
-                                     "--wsgi-file",
-                                     "/usr/bin/keystone-wsgi-public",
-                                     "--processes",
-                                     "1",
-                                     "--threads",
-                                     "1",
-                                     "--enable-threads",
-                                     "--die-on-term",
-                                     "--skip-atexit-teardown",
-                                     "--need-app",
-                                     "--buffer-size",
-                                     "65535"};
+    // clang-format off
+    const std::vector<std::string> argv = {
+        "uwsgi", "--plugin", "python3", "--http-socket", "127.0.0.1:" + std::to_string(port),
+        "--wsgi-file", "/usr/bin/keystone-wsgi-public", "--processes", "1", "--threads", "1", "--enable-threads",
+        "--die-on-term", "--skip-atexit-teardown", "--need-app", "--buffer-size", "65535",
+        "--add-header", "Connection: close"};
+    // clang-format on
     auto child = std::make_unique<ChildProcess>(
         argv, dir + "/keystone.log",
         std::map<std::string, std::string>{{"OS_KEYSTONE_CONFIG_FILES", dir + "/keystone.conf"}});
@@ -125,21 +117,16 @@ std::string password_token(int port, const KeystoneUser& user, const std::string
         scope = {{"system", {{"all", true}}}};
     else if (!project.empty())
         scope = {{"project", {{"name", project}, {"domain", {{"id", "default"}}}}}};
-    json auth = {
-        {"identity",
-         {{"methods", {"password"}},
-          {"password",
-           {{"user", {{"name", user.name}, {"domain", {{"id", "default"}}}, {"password", user.password}}}}}}}
-    }
-};
-if (!scope.is_null()) auth["scope"] = scope;
-HttpClient c("http://127.0.0.1:" + std::to_string(port) + "/v3", std::chrono::seconds(30));
-auto r = c.request("POST", "/auth/tokens?nocatalog", json{{"auth", auth}}.dump());
-auto id = r.header("X-Subject-Token");
-if (r.status != 201 || !id)
-    throw std::runtime_error(std::string("keystone refused a token to ") + user.name + ": HTTP " +
-                             std::to_string(r.status) + " " + r.body);
-return *id;
+    const json credentials = {{"name", user.name}, {"domain", {{"id", "default"}}}, {"password", user.password}};
+    json auth = {{"identity", {{"methods", {"password"}}, {"password", {{"user", credentials}}}}}};
+    if (!scope.is_null()) auth["scope"] = scope;
+    HttpClient c("http://127.0.0.1:" + std::to_string(port) + "/v3", std::chrono::seconds(30));
+    auto r = c.request("POST", "/auth/tokens?nocatalog", json{{"auth", auth}}.dump());
+    auto id = r.header("X-Subject-Token");
+    if (r.status != 201 || !id)
+        throw std::runtime_error(std::string("keystone refused a token to ") + user.name + ": HTTP " +
+                                 std::to_string(r.status) + " " + r.body);
+    return *id;
 }
 
 // The users, projects and roles of keystone_users, created through the API.
@@ -147,7 +134,8 @@ void create_identities(HttpClient& c) {
     using namespace keystone_users;
     std::map<std::string, std::string> role;
     call(c, "POST", "/roles", {{"role", {{"name", "service"}}}});
-    for (const auto& r : call(c, "GET", "/roles")["roles"]) role[r["name"]] = r["id"];
+    const json roles = call(c, "GET", "/roles");  // not in the for: a temporary would die first
+    for (const auto& r : roles["roles"]) role[r["name"]] = r["id"];
     std::map<std::string, std::string> project;
     for (const char* name : {"owner-proj", "lessee-proj", "service"})
         project[name] =

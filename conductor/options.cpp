@@ -40,9 +40,10 @@ std::vector<OptionSpec> build_options() {
          "noauth",
          "Authentication of API requests: noauth (everyone is an administrator; only\n"
          "on a loopback [api] host_ip unless [api] allow_insecure_noauth), http_basic\n"
-         "(users of http_basic_auth_user_file). The agent's lookup and heartbeat need\n"
+         "(users of http_basic_auth_user_file), keystone (an X-Auth-Token validated by\n"
+         "Keystone, see [keystone_authtoken]). The agent's lookup and heartbeat need\n"
          "none: they are bound to the agent token.",
-         {"noauth", "http_basic"}},
+         {"noauth", "http_basic", "keystone"}},
         {"DEFAULT", "http_basic_auth_user_file", Type::string, "/etc/ingot/htpasswd",
          "The Apache htpasswd file of http_basic: one user:bcrypt-hash per line\n"
          "(`htpasswd -B`); other hash kinds are refused. Re-read when it changes."},
@@ -512,6 +513,65 @@ std::vector<OptionSpec> build_options() {
          "An oslo.policy YAML file (Ironic's policy.yaml format) that overrides or adds\n"
          "API policy rules; it is checked completely at start. Empty: Ironic's secure\n"
          "RBAC defaults only. A relative path is relative to the working directory."},
+        {"keystone_authtoken", "auth_url", Type::string, "",
+         "Keystone's identity endpoint (e.g. https://keystone.example:5000/v3): the\n"
+         "conductor authenticates there as its service user and validates the API's\n"
+         "tokens there (GET /v3/auth/tokens). Required with auth_strategy = keystone."},
+        {"keystone_authtoken", "www_authenticate_uri", Type::string, "",
+         "The Keystone endpoint clients are told to get a token from, in the\n"
+         "WWW-Authenticate header of a 401 answer. Empty: auth_url."},
+        {"keystone_authtoken", "auth_type", Type::string, "password",
+         "How the conductor authenticates to Keystone: only password (a user name and\n"
+         "password, project-scoped) is supported; anything else stops start-up."},
+        {"keystone_authtoken", "username", Type::string, "",
+         "The conductor's service user. It needs the service role (or a system\n"
+         "reader role) to validate tokens."},
+        {"keystone_authtoken", "password", Type::string, "",
+         "The service user's password. Never logged; keep this file unreadable to\n"
+         "others."},
+        {"keystone_authtoken", "user_domain_name", Type::string, "",
+         "Domain of the service user, by name. Empty with user_domain_id empty too:\n"
+         "the domain whose id is `default`."},
+        {"keystone_authtoken", "user_domain_id", Type::string, "",
+         "Domain of the service user, by id (wins over user_domain_name)."},
+        {"keystone_authtoken", "project_name", Type::string, "",
+         "Project the service token is scoped to (usually `service`)."},
+        {"keystone_authtoken", "project_domain_name", Type::string, "",
+         "Domain of project_name, by name. Empty with project_domain_id empty too:\n"
+         "the domain whose id is `default`."},
+        {"keystone_authtoken", "project_domain_id", Type::string, "",
+         "Domain of project_name, by id (wins over project_domain_name)."},
+        {"keystone_authtoken", "cafile", Type::string, "",
+         "PEM bundle of the CAs that sign Keystone's certificate. Empty: the system's."},
+        {"keystone_authtoken", "insecure", Type::boolean, "false",
+         "Accept any certificate from an https:// Keystone (tests only)."},
+        {"keystone_authtoken",
+         "token_cache_time",
+         Type::integer,
+         "300",
+         "Seconds a validated token (or one Keystone refused) is remembered, never\n"
+         "past the token's own expires_at. A revoked token is refused at the latest\n"
+         "this long after its revocation. 0: ask Keystone on every request.",
+         {},
+         0,
+         86400},
+        {"keystone_authtoken",
+         "http_connect_timeout",
+         Type::integer,
+         "10",
+         "Seconds one request to Keystone may take (connecting included).",
+         {},
+         1,
+         600},
+        {"keystone_authtoken",
+         "http_request_max_retries",
+         Type::integer,
+         "3",
+         "Times a request to Keystone is tried again when it cannot connect or times\n"
+         "out (0.5 s apart, doubling). An HTTP answer, even a 5xx, is not retried.",
+         {},
+         0,
+         10},
     };
     for (const auto& d : kInterfaceDefaults) {
         const std::string kind = d.kind;

@@ -2,6 +2,7 @@
 
 #include "common/errors.h"
 #include "conductor/auth/basic_authenticator.h"
+#include "conductor/auth/keystone_authenticator.h"
 
 namespace ingot::conductor::auth {
 namespace {
@@ -36,6 +37,7 @@ std::unique_ptr<Authenticator> make_authenticator(const config::Config& config) 
         return std::make_unique<BasicAuthenticator>(
             file, std::chrono::seconds(config.get_int("DEFAULT", "http_basic_auth_cache_time")));
     }
+    if (strategy == "keystone") return std::make_unique<KeystoneAuthenticator>(keystone_settings(config));
     throw ConfigError("[DEFAULT] auth_strategy: unknown strategy " + strategy);
 }
 

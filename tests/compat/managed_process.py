@@ -38,6 +38,8 @@ def die_with_parent():
 class ManagedProcess:
     name = "process"      # for messages
     stop_timeout = 10.0   # seconds between SIGTERM and SIGKILL
+    # Exit codes of a normal stop (Popen's -N: killed by signal N).
+    normal_exit_codes = (0, -signal.SIGTERM)
 
     process = None
     output = None
@@ -70,7 +72,7 @@ class ManagedProcess:
 
     def stop_process(self):
         """Stop only the child, by PID; print its log when the exit code is
-        neither 0 nor SIGTERM's. Returns the code (None: nothing ran)."""
+        not a normal one. Returns the code (None: nothing ran)."""
         code = None
         proc, self.process = self.process, None
         if proc is not None:
@@ -84,7 +86,7 @@ class ManagedProcess:
                     _signal(proc.pid, signal.SIGKILL)
                     proc.wait()
             code = proc.returncode
-            if code not in (0, -signal.SIGTERM):
+            if code not in self.normal_exit_codes:
                 sys.stderr.write("%s pid %d ended with code %s; its log:\n%s\n"
                                  % (self.name, proc.pid, code, self.log()[-20000:]))
         return code

@@ -1,6 +1,33 @@
 #include "boot/boot_scripts.h"
 
 namespace ingot::boot {
+namespace {
+
+// iPXE names each extra initrd; UEFI's kernel stub loads the named ones.
+std::string ipxe_extra_name(size_t i) {
+    return "initrd" + std::to_string(i + 1);
+}
+
+std::string ipxe_initrd_args(const BootEntry& e) {
+    std::string args = "initrd=initrd";
+    for (size_t i = 0; i < e.extra_initrds.size(); ++i) args += " initrd=" + ipxe_extra_name(i);
+    return args;
+}
+
+std::string grub_extra_initrds(const BootEntry& e) {
+    std::string paths;
+    for (const auto& extra : e.extra_initrds) paths += " /" + extra;
+    return paths;
+}
+
+std::string ipxe_extra_initrds(const BootEntry& e) {
+    std::string lines;
+    for (size_t i = 0; i < e.extra_initrds.size(); ++i)
+        lines += "initrd --name " + ipxe_extra_name(i) + " " + e.extra_initrds[i] + " || goto retry\n";
+    return lines;
+}
+
+}  // namespace
 
 std::string ipxe_chain_script() {
     return "#!ipxe\n"
@@ -23,8 +50,9 @@ std::string ipxe_boot_script(const BootEntry& e) {
            "inc attempt\n"
            "iseq ${attempt} 6 && goto failed ||\n"
            "imgfree\n"
-           "kernel --name kernel " + e.kernel + " initrd=initrd " + e.params + " || goto retry\n"
-           "initrd --name initrd " + e.initrd + " || goto retry\n"
+           "kernel --name kernel " + e.kernel + " " + ipxe_initrd_args(e) + " " + e.params + " || goto retry\n"
+           "initrd --name initrd " + e.initrd + " || goto retry\n" +
+           ipxe_extra_initrds(e) +
            "boot || goto retry\n"
            ":failed\n"
            "echo Could not boot the " + e.label + " kernel from the conductor; rebooting in 30 s\n"
@@ -33,11 +61,13 @@ std::string ipxe_boot_script(const BootEntry& e) {
 }
 
 std::string pxelinux_config(const BootEntry& e) {
+    std::string initrds = e.initrd;  // pxelinux loads a comma-separated list in order
+    for (const auto& extra : e.extra_initrds) initrds += "," + extra;
     return "# Written by ingot-conductor.\n"
            "default " + e.label + "\n"
            "label " + e.label + "\n"
            "  kernel " + e.kernel + "\n"
-           "  append initrd=" + e.initrd + " " + e.params + "\n";
+           "  append initrd=" + initrds + " " + e.params + "\n";
 }
 
 std::string grub_config(const BootEntry& e) {
@@ -46,7 +76,7 @@ std::string grub_config(const BootEntry& e) {
            "set timeout=5\n"
            "menuentry \"" + e.label + "\" --id " + e.label + " {\n"
            "  linux /" + e.kernel + " " + e.params + "\n"
-           "  initrd /" + e.initrd + "\n"
+           "  initrd /" + e.initrd + grub_extra_initrds(e) + "\n"
            "}\n";
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace ingot::boot {
 
@@ -14,6 +15,8 @@ struct BootEntry {
     std::string kernel;
     std::string initrd;
     std::string params;
+    // Loaded after `initrd`, in order (the API's CA: ca_initrd.h).
+    std::vector<std::string> extra_initrds;
 };
 
 // http_root/boot.ipxe: iPXE started from DHCP runs this and chains to the

@@ -35,6 +35,9 @@ struct BootSettings {
     std::string dhcp_optsdir;
     // Master copies of kernels, ramdisks and ISOs, shared by every node.
     std::shared_ptr<ImageCache> image_cache;
+    // [agent] api_ca_file: the CA handed to every ramdisk as a second
+    // initrd (ca_initrd.h); empty: none.
+    std::string api_ca_file;
 };
 
 }  // namespace ingot::boot

@@ -1,5 +1,6 @@
 #include "boot/network_boot.h"
 
+#include "boot/ca_initrd.h"
 #include "boot/image_cache.h"
 #include "common/log.h"
 #include "interfaces/management.h"
@@ -57,10 +58,17 @@ void NetworkBoot::write_boot_files(interfaces::Task& task, const std::string& la
     if (!settings_.image_cache) throw Error("The " + label + " boot files need the conductor's image cache");
     settings_.image_cache->stage(kernel_href, dir + "/" + kernel_file);
     settings_.image_cache->stage(ramdisk_href, dir + "/" + ramdisk_file);
+    std::vector<std::string> extra_initrds;
+    if (ramdisk && !settings_.api_ca_file.empty()) {
+        // The API's CA, read now so that a renewed CA reaches the next boot.
+        const std::string ca_file = label + "_ca";
+        write_file_atomically(dir + "/" + ca_file, ca_initrd_of_file(settings_.api_ca_file));
+        extra_initrds.push_back(loader_path(uuid, ca_file));
+    }
     const auto macs = boot_macs(task);
     for (const auto& mac : macs) {
         BootEntry entry{label, loader_path(uuid, kernel_file), loader_path(uuid, ramdisk_file),
-                        ramdisk ? ramdisk_kernel_params(task, settings_, mac, extra) : params};
+                        ramdisk ? ramdisk_kernel_params(task, settings_, mac, extra) : params, extra_initrds};
         write_mac_config(task, mac, entry);
     }
     write_dhcp_entries(settings_, uuid, macs, dhcp_options(task));

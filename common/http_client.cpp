@@ -193,6 +193,12 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view path,
     if (!impl_->tls.verify) {
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (!impl_->tls.ca_pem.empty()) {
+        // Only this certificate: no bundle file or directory besides it.
+        curl_blob blob{impl_->tls.ca_pem.data(), impl_->tls.ca_pem.size(), CURL_BLOB_COPY};
+        curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+        curl_easy_setopt(curl, CURLOPT_CAINFO, nullptr);
+        curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
     } else if (!impl_->tls.ca_path.empty()) {
         const bool directory = std::filesystem::is_directory(impl_->tls.ca_path);
         curl_easy_setopt(curl, directory ? CURLOPT_CAPATH : CURLOPT_CAINFO, impl_->tls.ca_path.c_str());

@@ -52,6 +52,10 @@ struct TlsVerification {
     // What to trust instead of the system's CAs: a PEM bundle file or a
     // directory of hashed certificates (c_rehash); empty: the system's.
     std::string ca_path;
+    // PEM certificates held in memory, trusted instead of ca_path and of the
+    // system's CAs (a pinned self-signed certificate: an agent's auto-TLS).
+    // The server's name is still checked against the certificate.
+    std::string ca_pem;
 };
 
 struct HttpResponse {

@@ -96,6 +96,10 @@ public:
     // The password stays in the client, never in errors or logs.
     void set_basic_auth(std::string user, std::string password);
 
+    // The local address requests leave from (tests play machines at other
+    // loopback addresses, 127.0.0.2...); empty: the kernel's choice.
+    void set_local_address(std::string address);
+
     // A header sent with every request (e.g. the API microversion). Setting
     // a name again replaces its value; a header of the same name given to
     // request() wins for that request.

@@ -27,13 +27,9 @@ bool has(const std::vector<std::string>& args, const std::string& flag) {
 AgentProcess::AgentProcess(const std::vector<std::string>& extra_args) : port_(free_port()) {
     // The kernel command line is /dev/null so that a host's own ipa-* or
     // ingot-* parameters never reach a test agent.
-    std::vector<std::string> argv = {ConductorProcess::bin_dir() + "/ingot-agent",
-                                     "--listen",
-                                     "127.0.0.1:" + std::to_string(port_),
-                                     "--kernel-cmdline",
-                                     "/dev/null",
-                                     "--log-level",
-                                     "debug"};
+    std::vector<std::string> argv = {ConductorProcess::bin_dir() + "/ingot-agent", "--listen",
+                                     "127.0.0.1:" + std::to_string(port_), "--log-level", "debug"};
+    if (!has(extra_args, "--kernel-cmdline")) argv.insert(argv.end(), {"--kernel-cmdline", "/dev/null"});
     const bool auto_tls = !has(extra_args, "--standalone") && !has(extra_args, "--no-auto-tls");
     const std::string tls_dir = dir_.path() + "/tls";
     if (auto_tls && !has(extra_args, "--tls-dir")) argv.insert(argv.end(), {"--tls-dir", tls_dir});

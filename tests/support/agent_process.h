@@ -1,6 +1,7 @@
 // Test support: a real ingot-agent process on a free loopback port, started
 // with the flags a test gives (--standalone, or --api-url for a conductor)
-// and never allowed to power anything off. An agent with a conductor serves
+// and never allowed to power anything off. Its kernel command line is
+// /dev/null unless the test gives --kernel-cmdline. An agent with a conductor serves
 // HTTPS with the certificate it makes at start (auto-TLS, unless the test
 // passes --no-auto-tls): the helper has it write its key and certificate to
 // a directory of the test, and trusts that certificate. The constructor

@@ -77,7 +77,7 @@ std::string run_summary(const ProcessResult& r, std::chrono::milliseconds timeou
 
 }  // namespace
 
-std::string boot_iso_grub_config(const std::string& kernel_params) {
+std::string boot_iso_grub_config(const std::string& kernel_params, bool extra_initrd) {
     // Split as the kernel splits it, so that the words GRUB hands on are
     // the arguments the kernel would have read.
     const auto args = split_kernel_command_line(kernel_params);
@@ -94,7 +94,7 @@ std::string boot_iso_grub_config(const std::string& kernel_params) {
     cfg += "terminal_output serial console\n";
     cfg += "menuentry \"Ingot agent ramdisk\" {\n";
     cfg += "    " + linux_line + "\n";
-    cfg += "    initrd /initrd\n";
+    cfg += extra_initrd ? "    initrd /initrd /extra.cpio\n" : "    initrd /initrd\n";
     cfg += "}\n";
     return cfg;
 }
@@ -118,13 +118,16 @@ std::mutex& BootIsoBuilder::lock_for(const std::string& key) {
 }
 
 BootIso BootIsoBuilder::get(const std::string& kernel_href, const std::string& ramdisk_href,
-                            const std::string& kernel_params, const std::string& node) {
+                            const std::string& kernel_params, const std::string& node,
+                            const std::string& extra_initrd) {
     if (!cache_) throw BootIsoError("Boot ISOs need the conductor's image cache ([pxe] image_cache_dir)");
     boot_iso_grub_config(kernel_params);  // a command line GRUB cannot carry fails before any download
     const std::string kernel = cache_->master(kernel_href);
     const std::string ramdisk = cache_->master(ramdisk_href);
-    const std::string key = sha256_hex(std::string(kLayoutVersion) + "\n" + fs::path(kernel).filename().string() +
-                                       "\n" + fs::path(ramdisk).filename().string() + "\n" + kernel_params);
+    std::string key_text = std::string(kLayoutVersion) + "\n" + fs::path(kernel).filename().string() + "\n" +
+                           fs::path(ramdisk).filename().string() + "\n" + kernel_params;
+    if (!extra_initrd.empty()) key_text += "\nextra " + sha256_hex(extra_initrd);
+    const std::string key = sha256_hex(key_text);
     std::lock_guard<std::mutex> g(lock_for(key));
     const std::string index_dir = cache_->dir() + "/iso-index";
     const std::string index = index_dir + "/" + key;
@@ -135,7 +138,8 @@ BootIso BootIsoBuilder::get(const std::string& kernel_href, const std::string& r
         fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // recently used: evicted last
         return {path, false};
     }
-    const std::string path = build(kernel, ramdisk, kernel_params, node);
+    BuildDir dir(cache_->dir());
+    const std::string path = cache_->adopt(build(dir.path(), kernel, ramdisk, kernel_params, extra_initrd, node));
     fs::create_directories(index_dir);
     const std::string tmp = index + ".tmp." + std::to_string(::getpid());
     write_text(tmp, fs::path(path).filename().string() + "\n");
@@ -143,23 +147,45 @@ BootIso BootIsoBuilder::get(const std::string& kernel_href, const std::string& r
     return {path, true};
 }
 
-std::string BootIsoBuilder::build(const std::string& kernel, const std::string& ramdisk,
-                                  const std::string& kernel_params, const std::string& node) {
+void BootIsoBuilder::build_private(const std::string& kernel_href, const std::string& ramdisk_href,
+                                   const std::string& kernel_params, const std::string& extra_initrd,
+                                   const std::string& dest, const std::string& node) {
+    if (!cache_) throw BootIsoError("Boot ISOs need the conductor's image cache ([pxe] image_cache_dir)");
+    const std::string kernel = cache_->master(kernel_href);
+    const std::string ramdisk = cache_->master(ramdisk_href);
+    // Built in a 0700 directory of the cache (never served), then moved.
+    BuildDir dir(cache_->dir());
+    const std::string iso = build(dir.path(), kernel, ramdisk, kernel_params, extra_initrd, node);
+    fs::permissions(iso, fs::perms::owner_read | fs::perms::owner_write);
+    fs::create_directories(fs::path(dest).parent_path());
+    std::error_code ec;
+    fs::rename(iso, dest, ec);
+    if (!ec) return;
+    // Another filesystem: a 0600 copy next to `dest`, then the rename.
+    const std::string tmp = dest + ".tmp." + std::to_string(::getpid());
+    fs::copy_file(iso, tmp, fs::copy_options::overwrite_existing);
+    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write);
+    fs::rename(tmp, dest);
+}
+
+std::string BootIsoBuilder::build(const std::string& dir, const std::string& kernel, const std::string& ramdisk,
+                                  const std::string& kernel_params, const std::string& extra_initrd,
+                                  const std::string& node) {
     const auto started = Clock::now();
     log::info("boot_iso.build_start", {{"node", node}});
-    BuildDir dir(cache_->dir());
-    const std::string tree = dir.path() + "/tree";
+    const std::string tree = dir + "/tree";
     fs::create_directories(tree + "/boot/grub");
     // Links, not copies: a ramdisk may be hundreds of MB.
     hard_link_file(kernel, tree + "/vmlinuz");
     hard_link_file(ramdisk, tree + "/initrd");
-    write_text(tree + "/boot/grub/grub.cfg", boot_iso_grub_config(kernel_params));
+    if (!extra_initrd.empty()) write_text(tree + "/extra.cpio", extra_initrd);
+    write_text(tree + "/boot/grub/grub.cfg", boot_iso_grub_config(kernel_params, !extra_initrd.empty()));
 
-    const std::string iso = dir.path() + "/boot.iso";
+    const std::string iso = dir + "/boot.iso";
     ProcessOptions o;
     o.timeout = options_.timeout;
     // grub-mkrescue stages its files under TMPDIR: keep them with ours.
-    o.extra_env = {{"TMPDIR", dir.path()}};
+    o.extra_env = {{"TMPDIR", dir}};
     // No fonts, locales or themes (a text menu needs none): half the size.
     const ProcessResult r = run_process({options_.grub_mkrescue, "--xorriso=" + options_.xorriso,
                                          "--fonts=", "--locales=", "--themes=", "-o", iso, tree},
@@ -168,13 +194,10 @@ std::string BootIsoBuilder::build(const std::string& kernel, const std::string& 
         throw BootIsoError(options_.grub_mkrescue + " " + run_summary(r, options_.timeout) + " building the boot ISO" +
                            (node.empty() ? "" : " of node " + node) + ": " + tail(r.err + "\n" + r.out));
     check_boot_modes(iso);
-    const std::string path = cache_->adopt(iso);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-    log::info("boot_iso.built", {{"node", node},
-                                 {"iso", fs::path(path).filename().string()},
-                                 {"bytes", std::to_string(fs::file_size(path))},
-                                 {"ms", std::to_string(ms.count())}});
-    return path;
+    log::info("boot_iso.built",
+              {{"node", node}, {"bytes", std::to_string(fs::file_size(iso))}, {"ms", std::to_string(ms.count())}});
+    return iso;
 }
 
 void BootIsoBuilder::check_boot_modes(const std::string& iso) {

@@ -12,6 +12,10 @@
 //                                      master sha, kernel params)
 //
 // An evicted ISO is simply built again.
+//
+// An ISO whose command line holds a secret (the agent token of a virtual
+// media boot) is never cached: build_private() builds it for one node and
+// writes it where the caller says, mode 0600.
 #pragma once
 
 #include <chrono>
@@ -54,13 +58,23 @@ public:
     // (before anything is fetched) when GRUB cannot carry the parameters.
     // Safe to call from several threads; `node` only names the caller in
     // logs.
+    // `extra_initrd` (bytes, may be empty) is loaded after the ramdisk
+    // (the API's CA, ca_initrd.h).
     BootIso get(const std::string& kernel_href, const std::string& ramdisk_href, const std::string& kernel_params,
-                const std::string& node = "");
+                const std::string& node = "", const std::string& extra_initrd = "");
+
+    // Builds the ISO now, without the cache, and moves it to `dest` with
+    // mode 0600 (through a rename: a BMC never reads half of it). For
+    // command lines that hold a secret. Throws as get().
+    void build_private(const std::string& kernel_href, const std::string& ramdisk_href,
+                       const std::string& kernel_params, const std::string& extra_initrd, const std::string& dest,
+                       const std::string& node);
 
 private:
     std::mutex& lock_for(const std::string& key);
-    std::string build(const std::string& kernel, const std::string& ramdisk, const std::string& kernel_params,
-                      const std::string& node);
+    // Builds in `dir` (inside the cache's directory); returns the ISO's path.
+    std::string build(const std::string& dir, const std::string& kernel, const std::string& ramdisk,
+                      const std::string& kernel_params, const std::string& extra_initrd, const std::string& node);
     void check_boot_modes(const std::string& iso);
 
     std::shared_ptr<ImageCache> cache_;
@@ -75,8 +89,9 @@ void hard_link_file(const std::string& source, const std::string& dest);
 
 // The grub.cfg of the ISO (exposed for tests): boots /vmlinuz with
 // `kernel_params` (split as the kernel splits them, each argument quoted
-// for GRUB by boot_quoting.h) and /initrd at once, on the serial console
-// and the screen. Throws InvalidParameter for what GRUB cannot carry.
-std::string boot_iso_grub_config(const std::string& kernel_params);
+// for GRUB by boot_quoting.h) and /initrd (then /extra.cpio with
+// `extra_initrd`) at once, on the serial console and the screen. Throws
+// InvalidParameter for what GRUB cannot carry.
+std::string boot_iso_grub_config(const std::string& kernel_params, bool extra_initrd = false);
 
 }  // namespace ingot::boot

@@ -3,6 +3,33 @@
 #include "boot/boot_quoting.h"
 
 namespace ingot::boot {
+namespace {
+
+// iPXE names each extra initrd; UEFI's kernel stub loads the named ones.
+std::string ipxe_extra_name(size_t i) {
+    return "initrd" + std::to_string(i + 1);
+}
+
+std::string ipxe_initrd_args(const BootEntry& e) {
+    std::string args = "initrd=initrd";
+    for (size_t i = 0; i < e.extra_initrds.size(); ++i) args += " initrd=" + ipxe_extra_name(i);
+    return args;
+}
+
+std::string grub_extra_initrds(const BootEntry& e) {
+    std::string paths;
+    for (const auto& extra : e.extra_initrds) paths += " " + grub_word("/" + extra);
+    return paths;
+}
+
+std::string ipxe_extra_initrds(const BootEntry& e) {
+    std::string lines;
+    for (size_t i = 0; i < e.extra_initrds.size(); ++i)
+        lines += "initrd --name " + ipxe_extra_name(i) + " " + ipxe_word(e.extra_initrds[i]) + " || goto retry\n";
+    return lines;
+}
+
+}  // namespace
 
 // The scripts are laid out as the files they make.
 // clang-format off
@@ -23,7 +50,7 @@ std::string ipxe_boot_script(const BootEntry& e) {
     // initrd=NAME on the kernel line: the UEFI iPXE of Debian 12 needs it
     // for the kernel to find its initramfs (see notes/qemu-and-bmc.md).
     // iPXE hands the kernel the words after the URL joined by blanks.
-    const std::string args = "initrd=initrd " + ipxe_kernel_args(e.args);
+    const std::string args = ipxe_initrd_args(e) + " " + ipxe_kernel_args(e.args);
     check_command_line_length(args.size(), e.what);
     return "#!ipxe\n"
            "# Written by ingot-conductor: boots the " + label + " kernel.\n"
@@ -33,7 +60,8 @@ std::string ipxe_boot_script(const BootEntry& e) {
            "iseq ${attempt} 6 && goto failed ||\n"
            "imgfree\n"
            "kernel --name kernel " + ipxe_word(e.kernel) + " " + args + " || goto retry\n"
-           "initrd --name initrd " + ipxe_word(e.initrd) + " || goto retry\n"
+           "initrd --name initrd " + ipxe_word(e.initrd) + " || goto retry\n" +
+           ipxe_extra_initrds(e) +
            "boot || goto retry\n"
            ":failed\n"
            "echo Could not boot the " + label + " kernel from the conductor; rebooting in 30 s\n"
@@ -43,7 +71,9 @@ std::string ipxe_boot_script(const BootEntry& e) {
 
 std::string pxelinux_config(const BootEntry& e) {
     const std::string label = pxelinux_word(e.label), kernel = pxelinux_word(e.kernel);
-    const std::string append = "initrd=" + pxelinux_word(e.initrd) + " " + pxelinux_append_args(e.args);
+    std::string initrds = pxelinux_word(e.initrd);  // pxelinux loads a comma-separated list in order
+    for (const auto& extra : e.extra_initrds) initrds += "," + pxelinux_word(extra);
+    const std::string append = "initrd=" + initrds + " " + pxelinux_append_args(e.args);
     // pxelinux puts BOOT_IMAGE=<kernel> before the APPEND text.
     check_command_line_length(std::string("BOOT_IMAGE= ").size() + kernel.size() + append.size(), e.what);
     return "# Written by ingot-conductor.\n"
@@ -61,7 +91,7 @@ std::string grub_config(const BootEntry& e) {
            "set timeout=5\n"
            "menuentry " + label + " --id " + label + " {\n"
            "  linux " + grub_word("/" + e.kernel) + " " + grub_kernel_args(e.args) + "\n"
-           "  initrd " + grub_word("/" + e.initrd) + "\n"
+           "  initrd " + grub_word("/" + e.initrd) + grub_extra_initrds(e) + "\n"
            "}\n";
 }
 

@@ -20,6 +20,8 @@ struct BootEntry {
     std::string initrd;
     std::vector<KernelArg> args;
     std::string what;  // names the machine in errors: "node <uuid>"
+    // Loaded after `initrd`, in order (the API's CA: ca_initrd.h).
+    std::vector<std::string> extra_initrds;
 };
 
 // http_root/boot.ipxe: iPXE started from DHCP runs this and chains to the

@@ -40,6 +40,9 @@ struct BootSettings {
     // Which local files and URLs may be read (the image cache enforces it
     // at use; validation checks it early).
     FetchPolicy image_sources;
+    // [agent] api_ca_file: the CA handed to every ramdisk as a second
+    // initrd (ca_initrd.h); empty: none.
+    std::string api_ca_file;
 };
 
 }  // namespace ingot::boot

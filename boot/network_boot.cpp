@@ -1,5 +1,6 @@
 #include "boot/network_boot.h"
 
+#include "boot/ca_initrd.h"
 #include "boot/image_cache.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -81,6 +82,8 @@ std::vector<std::pair<std::string, std::string>> NetworkBoot::render_configs(
     for (const auto& mac : boot_macs(task)) {
         BootEntry entry{label, loader_path(uuid, label + "_kernel"), loader_path(uuid, label + "_ramdisk"),
                         args.empty() ? ramdisk_kernel_args(task, settings_, mac, extra) : args, "node " + uuid};
+        // The agent's ramdisk (no args given) also loads the API's CA.
+        if (args.empty() && !settings_.api_ca_file.empty()) entry.extra_initrds = {loader_path(uuid, label + "_ca")};
         try {
             configs.emplace_back(mac, mac_config(task, entry));
         } catch (const interfaces::InvalidParameter& e) {
@@ -102,6 +105,10 @@ void NetworkBoot::write_boot_files(interfaces::Task& task, const std::string& la
     if (!settings_.image_cache) throw Error("The " + label + " boot files need the conductor's image cache");
     settings_.image_cache->stage(kernel_href, dir + "/" + label + "_kernel");
     settings_.image_cache->stage(ramdisk_href, dir + "/" + label + "_ramdisk");
+    if (args.empty() && !settings_.api_ca_file.empty()) {
+        // The API's CA, read now so that a renewed CA reaches the next boot.
+        write_file_atomically(dir + "/" + label + "_ca", ca_initrd_of_file(settings_.api_ca_file));
+    }
     std::vector<std::string> macs;
     for (const auto& [mac, text] : configs) {
         write_mac_config(task, mac, text);

@@ -4,10 +4,12 @@
 
 #include "boot/boot_files.h"
 #include "boot/boot_iso.h"
+#include "boot/ca_initrd.h"
 #include "boot/image_cache.h"
 #include "boot/image_fetch.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/strings.h"
 #include "interfaces/management.h"
 #include "interfaces/virtual_media.h"
 
@@ -17,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using interfaces::Task;
 using interfaces::VirtualMediaCapable;
+using nlohmann::json;
 
 std::string string_at(const nlohmann::json& object, const char* key) {
     auto it = object.find(key);
@@ -104,7 +107,8 @@ void RedfishVirtualMediaBoot::validate(const Task& task) const {
         check_image_href(iso, settings_.image_sources, "driver_info/redfish_deploy_iso");
     } else {
         check_deploy_images(task, settings_);
-        iso_kernel_params(task, settings_, {});
+        // With a token of the real one's length: the line must have room for it.
+        iso_kernel_params(task, settings_, {{"ipa-agent-token", generate_token(32)}});
     }
     // Only a task with its driver composed can say what its management
     // interface is (the API's node validation builds the task without it).
@@ -112,43 +116,48 @@ void RedfishVirtualMediaBoot::validate(const Task& task) const {
     if (d.boot || d.power || d.management) require_media(task);
 }
 
-std::string RedfishVirtualMediaBoot::node_iso_path(const std::string& node_uuid) const {
-    return settings_.http_root + "/redfish/" + node_uuid + ".iso";
+std::string RedfishVirtualMediaBoot::node_iso_path(const std::string& iso_name) const {
+    return settings_.http_root + "/redfish/" + iso_name;
 }
 
-std::string RedfishVirtualMediaBoot::node_iso_url(const std::string& node_uuid) const {
-    return settings_.http_url + "/redfish/" + node_uuid + ".iso";
+std::string RedfishVirtualMediaBoot::node_iso_url(const std::string& iso_name) const {
+    return settings_.http_url + "/redfish/" + iso_name;
 }
 
-void RedfishVirtualMediaBoot::stage_iso(Task& task, const std::map<std::string, std::string>& kernel_params) {
+std::string RedfishVirtualMediaBoot::stage_iso(Task& task, const std::map<std::string, std::string>& kernel_params) {
     const std::string uuid = node_uuid_for_files(task);
-    const std::string dest = node_iso_path(uuid);
     if (!settings_.image_cache) throw Error("Virtual media boot needs the conductor's image cache");
     if (const std::string prebuilt = string_at(task.driver_info(), "redfish_deploy_iso"); !prebuilt.empty()) {
-        settings_.image_cache->stage(prebuilt, dest);
+        // It carries its own command line: no token in it, nothing secret.
+        const std::string name = uuid + ".iso";
+        settings_.image_cache->stage(prebuilt, node_iso_path(name));
         log::info("boot.iso_staged", {{"node", uuid}, {"source", "redfish_deploy_iso"}});
-        return;
+        return name;
     }
     const auto images = deploy_images(task, settings_);
-    const std::string params = iso_kernel_params(task, settings_, kernel_params);
-    for (int attempt = 1;; ++attempt) {
-        BootIso iso;
-        try {
-            iso = builder_.get(images.kernel, images.ramdisk, params, uuid);
-        } catch (const ImageFetchError& e) {
-            throw ImageFetchError("Cannot build the agent ISO of node " + uuid + ": " + e.what());
-        }
-        try {
-            hard_link_file(iso.path, dest);
-            log::info("boot.iso_staged", {{"node", uuid}, {"source", iso.built ? "built" : "cached"}});
-            break;
-        } catch (const fs::filesystem_error&) {
-            // Evicted between the lookup and the link (another node's
-            // staging filled the cache): look it up, or build it, again.
-            if (attempt == 2) throw;
-        }
+    // As Ironic: the agent gets its token on the command line
+    // (ipa-agent-token), so that no lookup ever hands it out: whoever looks
+    // the node up gets the mask.
+    const std::string token = generate_token(32);
+    auto extra = kernel_params;
+    extra["ipa-agent-token"] = token;
+    const std::string params = iso_kernel_params(task, settings_, extra);
+    const std::string ca = settings_.api_ca_file.empty() ? "" : ca_initrd_of_file(settings_.api_ca_file);
+    // The token makes the ISO a secret: built for this node alone, never
+    // cached, mode 0600, at a name nobody can guess.
+    const std::string name = uuid + "-" + generate_token(24) + ".iso";
+    try {
+        builder_.build_private(images.kernel, images.ramdisk, params, ca, node_iso_path(name), uuid);
+    } catch (const ImageFetchError& e) {
+        throw ImageFetchError("Cannot build the agent ISO of node " + uuid + ": " + e.what());
     }
+    json& internal = task.driver_internal_info();
+    if (!internal.is_object()) internal = json::object();
+    internal["agent_secret_token"] = token;
+    internal["agent_secret_token_pregenerated"] = true;
+    log::info("boot.iso_staged", {{"node", uuid}, {"source", "built"}, {"agent_token", "pregenerated"}});
     settings_.image_cache->evict();
+    return name;
 }
 
 void RedfishVirtualMediaBoot::remove_media(Task& task) {
@@ -161,8 +170,18 @@ void RedfishVirtualMediaBoot::remove_media(Task& task) {
             log::error("boot.virtual_media_eject_failed", {{"node", task.node_uuid()}, {"error", e.what()}});
         }
     }
-    // Only a UUID names the file: a record holding "../x" removes nothing.
-    if (is_uuid_like(task.node_uuid())) remove_path(node_iso_path(task.node_uuid()));
+    remove_node_isos(task.node_uuid());
+}
+
+void RedfishVirtualMediaBoot::remove_node_isos(const std::string& uuid) {
+    // Only a UUID names files: a record holding "../x" removes nothing.
+    if (!is_uuid_like(uuid)) return;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(settings_.http_root + "/redfish", ec)) {
+        const std::string file = entry.path().filename().string();
+        if (file == uuid + ".iso" || (starts_with(file, uuid + "-") && ends_with(file, ".iso")))
+            remove_path(entry.path().string());
+    }
 }
 
 void RedfishVirtualMediaBoot::prepare_ramdisk(Task& task, const std::map<std::string, std::string>& kernel_params) {
@@ -171,9 +190,11 @@ void RedfishVirtualMediaBoot::prepare_ramdisk(Task& task, const std::map<std::st
     // A CD left from before (another ISO, an operator's) must not be what
     // the machine boots; the BMC refuses to insert into a full drive anyway.
     media.eject_virtual_media(task, interfaces::kVirtualMediaCd);
+    // An ISO of an earlier boot (another token) must not stay fetchable.
+    remove_node_isos(uuid);
     try {
-        stage_iso(task, kernel_params);
-        media.insert_virtual_media(task, interfaces::kVirtualMediaCd, node_iso_url(uuid));
+        const std::string name = stage_iso(task, kernel_params);
+        media.insert_virtual_media(task, interfaces::kVirtualMediaCd, node_iso_url(name));
         task.driver().management->set_boot_device(task, interfaces::kBootCdrom, /*persistent=*/false);
     } catch (...) {
         // Half-prepared is worse than not prepared: the node would boot an
@@ -181,7 +202,8 @@ void RedfishVirtualMediaBoot::prepare_ramdisk(Task& task, const std::map<std::st
         remove_media(task);
         throw;
     }
-    log::info("boot.ramdisk_prepared", {{"node", uuid}, {"virtual_media", node_iso_url(uuid)}});
+    // Not the URL: its name is what keeps the token from being fetched.
+    log::info("boot.ramdisk_prepared", {{"node", uuid}, {"virtual_media", "cd"}});
 }
 
 void RedfishVirtualMediaBoot::clean_up_ramdisk(Task& task) {

@@ -1,10 +1,14 @@
 // `redfish-virtual-media` (Ironic's name): the machine boots the agent from
 // an ISO its BMC attaches as a virtual CD, so no DHCP, PXE or TFTP is
-// involved. The ISO (boot_iso.h) holds the deploy kernel and ramdisk and
-// the kernel command line; driver_info redfish_deploy_iso names a prebuilt
-// one instead. It is served from HTTP_ROOT/redfish/<node uuid>.iso (a hard
-// link to the master in the image cache, one name per node so that clean-up
-// removes exactly it) and reaches the BMC as <http_url>/redfish/<uuid>.iso.
+// involved. The ISO (boot_iso.h) holds the deploy kernel and ramdisk, the
+// API's CA ([agent] api_ca_file, as a second initrd) and the kernel command
+// line with a fresh agent token (ipa-agent-token, minted here and saved as
+// pregenerated, so that no lookup ever hands the token out). That makes the
+// ISO a secret: it is built for the node at each boot, never cached, mode
+// 0600, served from HTTP_ROOT/redfish/<uuid>-<random>.iso (a name nobody can
+// guess) and removed at clean-up. driver_info redfish_deploy_iso names a
+// prebuilt ISO instead (its own command line, no token: served as
+// <uuid>.iso, and its agent gets its token from its lookup).
 //
 //   prepare_ramdisk   eject the CD, stage the ISO, insert it, boot device
 //                     cdrom (once); on failure nothing stays attached
@@ -36,13 +40,16 @@ public:
     void prepare_instance(interfaces::Task& task) override;
     void clean_up_instance(interfaces::Task& task) override;
 
-    // HTTP_ROOT/redfish/<uuid>.iso and the URL the BMC fetches it from.
-    std::string node_iso_path(const std::string& node_uuid) const;
-    std::string node_iso_url(const std::string& node_uuid) const;
+    // HTTP_ROOT/redfish/<iso_name> and the URL the BMC fetches it from.
+    std::string node_iso_path(const std::string& iso_name) const;
+    std::string node_iso_url(const std::string& iso_name) const;
 
 private:
-    void stage_iso(interfaces::Task& task, const std::map<std::string, std::string>& kernel_params);
+    // Puts the node's ISO in place; returns its file name.
+    std::string stage_iso(interfaces::Task& task, const std::map<std::string, std::string>& kernel_params);
     void remove_media(interfaces::Task& task);
+    // Every ISO of the node in HTTP_ROOT/redfish (this boot's and older ones).
+    void remove_node_isos(const std::string& node_uuid);
 
     const BootSettings settings_;
     BootIsoBuilder builder_;

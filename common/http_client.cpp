@@ -98,6 +98,7 @@ struct HttpClient::Impl {
     TlsVerification tls;
     std::string user;
     std::string password;
+    std::string local_address;
     // One easy handle for the client's life: libcurl keeps its connection
     // cache in the handle, so reusing it is what keeps the TCP connection
     // (and the server's keep-alive) between requests.
@@ -136,6 +137,10 @@ void HttpClient::set_connect_timeout(std::chrono::milliseconds timeout) {
 void HttpClient::set_basic_auth(std::string user, std::string password) {
     impl_->user = std::move(user);
     impl_->password = std::move(password);
+}
+
+void HttpClient::set_local_address(std::string address) {
+    impl_->local_address = std::move(address);
 }
 
 void HttpClient::set_default_header(std::string name, std::string value) {
@@ -193,10 +198,18 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view path,
     if (!impl_->tls.verify) {
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (!impl_->tls.ca_pem.empty()) {
+        // Only this certificate: no bundle file or directory besides it.
+        curl_blob blob{impl_->tls.ca_pem.data(), impl_->tls.ca_pem.size(), CURL_BLOB_COPY};
+        curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+        curl_easy_setopt(curl, CURLOPT_CAINFO, nullptr);
+        curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
     } else if (!impl_->tls.ca_path.empty()) {
         const bool directory = std::filesystem::is_directory(impl_->tls.ca_path);
         curl_easy_setopt(curl, directory ? CURLOPT_CAPATH : CURLOPT_CAINFO, impl_->tls.ca_path.c_str());
     }
+    const std::string interface = impl_->local_address.empty() ? "" : "host!" + impl_->local_address;
+    if (!interface.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, interface.c_str());
     if (!impl_->user.empty()) {
         curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
         curl_easy_setopt(curl, CURLOPT_USERNAME, impl_->user.c_str());

@@ -52,6 +52,10 @@ struct TlsVerification {
     // What to trust instead of the system's CAs: a PEM bundle file or a
     // directory of hashed certificates (c_rehash); empty: the system's.
     std::string ca_path;
+    // PEM certificates held in memory, trusted instead of ca_path and of the
+    // system's CAs (a pinned self-signed certificate: an agent's auto-TLS).
+    // The server's name is still checked against the certificate.
+    std::string ca_pem;
 };
 
 struct HttpResponse {
@@ -91,6 +95,10 @@ public:
     // HTTP basic authentication on every request; an empty user turns it off.
     // The password stays in the client, never in errors or logs.
     void set_basic_auth(std::string user, std::string password);
+
+    // The local address requests leave from (tests play machines at other
+    // loopback addresses, 127.0.0.2...); empty: the kernel's choice.
+    void set_local_address(std::string address);
 
     // A header sent with every request (e.g. the API microversion). Setting
     // a name again replaces its value; a header of the same name given to

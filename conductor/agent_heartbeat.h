@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+
 #include "conductor/context.h"
 #include "db/store.h"
 
@@ -24,14 +26,29 @@ bool heartbeat_allowed(const std::string& provision_state);
 // and heartbeat: its URL and time are recorded for the next deploy or clean.
 bool fast_track_state(const std::string& provision_state);
 
+// Where a heartbeat came from and what proved it, checked again under the
+// node's lock: the API's checks ran on a copy that may be stale by then.
+struct HeartbeatOrigin {
+    std::string address;  // the peer's IP address
+    std::string scheme;   // how it reached the API: "https" or "http"
+    std::string token;    // what it carried; never logged, never handed on
+};
+
 // Hands the heartbeat to a pool worker. `agent_info` holds callback_url,
 // agent_version, agent_verify_ca, agent_status(_message) — never the token.
 // Throws ServiceUnavailable (503) when no worker is free. When the node is
 // locked by the time the worker runs, the heartbeat is dropped (the agent
 // heartbeats again soon), as Ironic does.
-void start_heartbeat(Context& ctx, const db::Record& node, const nlohmann::json& agent_info);
+void start_heartbeat(Context& ctx, const db::Record& node, const nlohmann::json& agent_info,
+                     const HeartbeatOrigin& origin);
 
 // The worker's part, synchronous (start_heartbeat runs this on the pool).
-void process_heartbeat(Context& ctx, int64_t node_id, const nlohmann::json& agent_info);
+// Under the lock it drops a heartbeat whose token is no longer the node's,
+// that comes from another address than the token's, or that changes the
+// agent's URL or certificate; the first accepted heartbeat of an agent
+// records its URL and pins its certificate (agent_verify_ca), and, for a
+// pregenerated token, its address.
+void process_heartbeat(Context& ctx, int64_t node_id, const nlohmann::json& agent_info,
+                       const HeartbeatOrigin& origin);
 
 }  // namespace ingot::conductor

@@ -8,14 +8,29 @@
 namespace ingot::conductor {
 namespace {
 
-constexpr const char* kTokenKey = "agent_secret_token";
+using nlohmann::json;
 
-const nlohmann::json* stored_token(const db::Record& node) {
+const json& internal_of(const db::Record& node) {
+    static const json empty = json::object();
     auto it = node.find("driver_internal_info");
-    if (it == node.end() || !it->is_object()) return nullptr;
-    auto token = it->find(kTokenKey);
-    if (token == it->end() || !token->is_string() || token->get<std::string>().empty()) return nullptr;
+    return it != node.end() && it->is_object() ? *it : empty;
+}
+
+const json* stored_token(const db::Record& node) {
+    const json& internal = internal_of(node);
+    auto token = internal.find(kAgentTokenKey);
+    if (token == internal.end() || !token->is_string() || token->get<std::string>().empty()) return nullptr;
     return &*token;
+}
+
+// What a lookup gets without minting; nullopt when a token must be minted.
+std::optional<LookupGrant> without_minting(const db::Record& node) {
+    const json& internal = internal_of(node);
+    if (internal.contains(kAgentConflictKey)) return LookupGrant{LookupGrant::Kind::after_conflict, "", ""};
+    if (!stored_token(node)) return std::nullopt;
+    if (internal.value(kAgentTokenPregeneratedKey, false) == true)
+        return LookupGrant{LookupGrant::Kind::masked, kMaskedSecret, ""};
+    return LookupGrant{LookupGrant::Kind::second, "", internal.value(kAgentAddressKey, std::string("(unknown)"))};
 }
 
 }  // namespace
@@ -29,31 +44,28 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 }
 
 bool agent_token_valid(const db::Record& node, std::string_view token) {
-    const nlohmann::json* known = stored_token(node);
+    const json* known = stored_token(node);
     if (!known) return false;  // no token minted: nothing can match
     return constant_time_equal(known->get_ref<const std::string&>(), token);
 }
 
-std::string agent_token_for_lookup(Context& ctx, const db::Record& node) {
+LookupGrant agent_token_for_lookup(Context& ctx, const db::Record& node, const std::string& caller) {
     const std::string uuid = node["uuid"].get<std::string>();
-    if (stored_token(node)) {
-        log::warning("agent.token_exists", {{"node", uuid}});
-        return kMaskedSecret;
-    }
+    if (auto grant = without_minting(node)) return *grant;
     // The lock makes minting one-time: of two racing lookups, the second
-    // finds the node locked (409) or, afterwards, a token already there.
+    // finds the node locked (409) or, afterwards, the token already there.
     const int64_t id = node["id"].get<int64_t>();
     db::Record locked = reserve_node(ctx, id);
-    if (stored_token(locked)) {
+    if (auto grant = without_minting(locked)) {
         release_node(ctx, id);
-        return kMaskedSecret;
+        return *grant;
     }
-    nlohmann::json fresh =
-        locked["driver_internal_info"].is_object() ? locked["driver_internal_info"] : nlohmann::json::object();
-    fresh[kTokenKey] = generate_token(32);
+    json fresh = internal_of(locked);
+    fresh[kAgentTokenKey] = generate_token(32);
+    fresh[kAgentAddressKey] = caller;
     release_node(ctx, id, {{"driver_internal_info", fresh}});
-    log::info("agent.token_minted", {{"node", uuid}});
-    return fresh[kTokenKey].get<std::string>();
+    log::info("agent.token_minted", {{"node", uuid}, {"issued_to", caller}});
+    return {LookupGrant::Kind::issued, fresh[kAgentTokenKey].get<std::string>(), caller};
 }
 
 }  // namespace ingot::conductor

@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "boot/ca_initrd.h"
 #include "boot/image_cache.h"
 #include "conductor/builtin_plugins.h"
 #include "interfaces/extension.h"
@@ -32,6 +33,7 @@ deploy::DeploySettings deploy_settings(const config::Config& c) {
     a.client.connect_timeout = std::chrono::seconds(c.get_int("agent", "connect_timeout"));
     a.client.max_command_attempts = static_cast<int>(c.get_int("agent", "max_command_attempts"));
     a.client.verify_ca = c.get_bool("agent", "verify_ca");
+    a.client.require_tls = c.get_bool("agent", "require_tls");
     a.power_timeout = std::chrono::seconds(c.get_int("conductor", "power_action_timeout"));
     a.power_state_retries = static_cast<int>(c.get_int("agent", "post_deploy_get_power_state_retries"));
     a.power_state_retry_interval =
@@ -79,6 +81,15 @@ boot::BootSettings boot_settings(const config::Config& c) {
     s.image_cache = std::make_shared<boot::ImageCache>(
         c.get_string("pxe", "image_cache_dir"), static_cast<std::uint64_t>(c.get_int("pxe", "image_cache_size")) << 20,
         s.image_sources);
+    s.api_ca_file = c.get_string("agent", "api_ca_file");
+    // A CA that cannot be handed to ramdisks stops the start, not a deploy.
+    if (!s.api_ca_file.empty()) {
+        try {
+            boot::ca_initrd_of_file(s.api_ca_file);
+        } catch (const Error& e) {
+            throw ConfigError(e.what());
+        }
+    }
     return s;
 }
 

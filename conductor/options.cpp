@@ -172,6 +172,10 @@ std::vector<OptionSpec> build_options() {
         {"api", "restrict_lookup", Type::boolean, "true",
          "Answer agents' lookups only for nodes in states that expect an agent\n"
          "(deploying, cleaning, inspecting, rescuing and their wait states)."},
+        {"api", "agent_heartbeat_address_check", Type::boolean, "true",
+         "Accept an agent's heartbeats only from the address its token was issued to\n"
+         "(the address of its lookup). Turn off for agents behind a NAT whose address\n"
+         "changes."},
         {"database", "connection", Type::string, "sqlite:///state/ingot.sqlite",
          "The SQLite database: sqlite:///relative/path or sqlite:////absolute/path."},
         {"conductor", "conductor_group", Type::string, "",
@@ -348,6 +352,15 @@ std::vector<OptionSpec> build_options() {
          "Accept MD5 image checksums (image_os_hash_algo md5, or a 32 hex digit\n"
          "image_checksum). MD5 collisions are cheap to make: leave it off unless\n"
          "old images need it. Sent to the agent at lookup."},
+        {"agent", "require_tls", Type::boolean, "true",
+         "Refuse agents whose callback_url is plain http://: the agent token, the\n"
+         "config drive and image credentials would cross the network in clear.\n"
+         "ingot-agent serves HTTPS with a certificate it makes at start (auto-TLS)."},
+        {"agent", "api_ca_file", Type::string, "",
+         "PEM file of the CA that signed the API's certificate ([api] tls_cert_file),\n"
+         "handed to every ramdisk (an extra initrd that puts it at\n"
+         "/etc/ingot/api-ca.pem), so that agents verify the conductor over https.\n"
+         "Empty: agents trust their ramdisk's own CA bundle."},
         {"deploy", "erase_devices_priority", Type::integer, "",
          "Priority of the agent's erase_devices clean step in automated cleaning.\n"
          "Unset keeps the agent's own priority; 0 disables the step."},

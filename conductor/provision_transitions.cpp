@@ -3,6 +3,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "conductor/agent_token.h"
 #include "conductor/node_events.h"
 #include "conductor/node_history.h"
 #include "conductor/node_reservation.h"
@@ -100,6 +101,8 @@ void forget_agent(json& internal) {
     deploy::forget_agent_connection(internal);
     deploy::forget_agent_progress(internal);
     internal.erase("agent_version");
+    // A conflict blocks new tokens until an operation starts: this one.
+    internal.erase(kAgentConflictKey);
 }
 
 void NodeJob::move(const std::string& event, json changes, bool release, bool manual_clean) {

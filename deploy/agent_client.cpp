@@ -4,10 +4,6 @@
 
 #include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-
 #include "common/config.h"
 #include "common/json_input.h"
 #include "common/http_client.h"
@@ -44,60 +40,68 @@ std::string fault_of(const HttpResponse& r) {
     return r.body.size() > 300 ? r.body.substr(0, 300) + "..." : r.body;
 }
 
+// A PEM certificate or bundle given inline rather than as a path.
+bool is_pem(const std::string& value) {
+    return value.find("-----BEGIN") != std::string::npos;
+}
+
+// How the agent's certificate is checked. The certificate the agent sent
+// in its first heartbeat (auto-TLS) is pinned: it is the only one trusted,
+// whatever driver_info or [agent] verify_ca say. Otherwise Ironic's order:
+// the node's driver_info agent_verify_ca (a boolean, a CA bundle file or
+// directory, or PEM), then [agent] verify_ca with the system's CAs.
+TlsVerification agent_tls(const std::string& uuid, const json& internal, const json& driver_info, bool verify_ca) {
+    TlsVerification tls;
+    tls.verify = verify_ca;
+    if (const std::string pinned = string_at(internal, "agent_verify_ca"); is_pem(pinned)) {
+        tls.verify = true;
+        tls.ca_pem = pinned;
+        return tls;
+    }
+    auto it = driver_info.find("agent_verify_ca");
+    if (it == driver_info.end() || it->is_null()) return tls;
+    if (it->is_boolean()) {
+        tls.verify = it->get<bool>();
+        return tls;
+    }
+    if (!it->is_string()) throw AgentCommandError("driver_info agent_verify_ca of node " + uuid + " is not a string");
+    const std::string value = it->get<std::string>();
+    bool flag = false;
+    if (config::parse_bool(value, flag)) {
+        tls.verify = flag;
+    } else if (is_pem(value)) {
+        tls.verify = true;
+        tls.ca_pem = value;
+    } else if (access(value.c_str(), R_OK) == 0) {
+        tls.verify = true;
+        tls.ca_path = value;
+    } else {
+        throw AgentCommandError("Agent CA " + value + " is neither a path nor a boolean");
+    }
+    return tls;
+}
+
 }  // namespace
 
 AgentClient::AgentClient(const json& node, AgentClientSettings settings) : settings_(settings) {
     node_uuid_ = string_at(node, "uuid");
     const json& internal = object_at(node, "driver_internal_info");
-    const json& driver_info = object_at(node, "driver_info");
     agent_url_ = string_at(internal, "agent_url");
     while (!agent_url_.empty() && agent_url_.back() == '/') agent_url_.pop_back();
     if (agent_url_.empty())
         throw AgentConnectionFailed("Agent driver requires agent_url in driver_internal_info (node " + node_uuid_ +
                                     "): no agent has heartbeated yet");
+    if (settings_.require_tls && !starts_with(to_lower(agent_url_), "https://"))
+        throw AgentCommandError("The agent of node " + node_uuid_ + " serves plain HTTP at " + agent_url_ +
+                                ": refused, as its token and the config drive would cross the network in clear "
+                                "([agent] require_tls)");
     token_ = string_at(internal, "agent_secret_token");
-
-    // Ironic's order: what the agent sent (its own CA), the node's
-    // driver_info, then [agent] verify_ca. A value is a boolean, a path to a
-    // CA bundle or directory, or (from the heartbeat) the PEM itself.
-    TlsVerification tls;
-    tls.verify = settings_.verify_ca;
-    json choice;
-    if (internal.contains("agent_verify_ca") && !internal["agent_verify_ca"].is_null())
-        choice = internal["agent_verify_ca"];
-    else if (driver_info.contains("agent_verify_ca") && !driver_info["agent_verify_ca"].is_null())
-        choice = driver_info["agent_verify_ca"];
-    if (choice.is_boolean()) {
-        tls.verify = choice.get<bool>();
-    } else if (choice.is_string()) {
-        const std::string value = choice.get<std::string>();
-        bool flag = false;
-        if (config::parse_bool(value, flag)) {
-            tls.verify = flag;
-        } else if (value.find("-----BEGIN") != std::string::npos) {
-            char path[] = "/tmp/ingot-agent-ca-XXXXXX";
-            int fd = mkstemp(path);
-            if (fd < 0) throw AgentCommandError("cannot store the CA certificate of the agent of node " + node_uuid_);
-            ::close(fd);
-            ca_file_ = path;
-            std::ofstream(ca_file_) << value;
-            tls.verify = true;
-            tls.ca_path = ca_file_;
-        } else if (access(value.c_str(), R_OK) == 0) {
-            tls.verify = true;
-            tls.ca_path = value;
-        } else {
-            throw AgentCommandError("Agent CA " + value + " is neither a path nor a boolean");
-        }
-    }
     http_ = std::make_unique<HttpClient>(agent_url_, settings_.command_timeout);
     http_->set_connect_timeout(settings_.connect_timeout);
-    http_->set_tls_verification(tls);
+    http_->set_tls_verification(agent_tls(node_uuid_, internal, object_at(node, "driver_info"), settings_.verify_ca));
 }
 
-AgentClient::~AgentClient() {
-    if (!ca_file_.empty()) std::remove(ca_file_.c_str());
-}
+AgentClient::~AgentClient() = default;
 
 std::string AgentClient::query(const std::string& extra) const {
     std::string q = extra;
@@ -219,11 +223,19 @@ std::string command_error(const json& command) {
     return it->dump();
 }
 
+void forget_agent_after_power_off(json& internal) {
+    if (!internal.is_object()) return;
+    for (const char* key : {"agent_url", "agent_verify_ca", "agent_lookup_address", "agent_last_heartbeat",
+                            "agent_cached_deploy_steps", "agent_cached_clean_steps"})
+        internal.erase(key);
+    if (internal.value("agent_secret_token_pregenerated", false) != true) internal.erase("agent_secret_token");
+}
+
 void forget_agent_connection(json& internal) {
     if (!internal.is_object()) return;
-    for (const char* key : {"agent_url", "agent_secret_token", "agent_secret_token_pregenerated", "agent_verify_ca",
-                            "agent_last_heartbeat", "agent_cached_deploy_steps", "agent_cached_clean_steps"})
-        internal.erase(key);
+    forget_agent_after_power_off(internal);
+    internal.erase("agent_secret_token");
+    internal.erase("agent_secret_token_pregenerated");
 }
 
 bool agent_alive(const json& node, std::chrono::seconds timeout) {

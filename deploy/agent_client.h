@@ -35,6 +35,9 @@ struct AgentClientSettings {
     // driver_internal_info (the agent's own CA from its heartbeat) nor its
     // driver_info say ([agent] verify_ca).
     bool verify_ca = true;
+    // Refuse an agent that serves plain HTTP ([agent] require_tls): its
+    // token and the config drive would cross the network in clear.
+    bool require_tls = true;
 };
 
 // The agent could not be asked: no agent_url, connection or TLS failure,
@@ -87,7 +90,6 @@ private:
     std::string agent_url_;
     std::string token_;
     AgentClientSettings settings_;
-    std::string ca_file_;  // a temporary file holding the agent's PEM, if any
     std::unique_ptr<HttpClient> http_;
 };
 
@@ -100,9 +102,15 @@ bool command_is(const nlohmann::json& command, const std::string& name);
 std::string command_error(const nlohmann::json& command);
 
 // driver_internal_info keys that describe the running agent: its URL, token,
-// CA and last heartbeat (Ironic's wipe_token_and_url). Erased when the
-// machine powers off or reboots, and when a new operation starts.
+// CA, address and last heartbeat (Ironic's wipe_token_and_url). Erased when
+// an operation ends and when a new operation starts.
 void forget_agent_connection(nlohmann::json& driver_internal_info);
+
+// What does not survive the machine powering off or rebooting (Ironic's
+// wipe_internal_info_on_power_off): as forget_agent_connection, except a
+// token the conductor put on the ramdisk's kernel command line
+// (agent_secret_token_pregenerated), which the agent booting next needs.
+void forget_agent_after_power_off(nlohmann::json& driver_internal_info);
 
 // The in-progress step bookkeeping of a deploy or clean (cached agent steps,
 // step lists and indexes, the command being polled).

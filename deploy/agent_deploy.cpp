@@ -285,7 +285,7 @@ void AgentDeploy::power(Task& task, const std::string& state) {
     }
     // As Ironic's node_power_action: the agent that ran does not survive a
     // power off or reboot, nor does what it told us.
-    if (state != interfaces::kPowerOn) forget_agent_connection(internal_of(task));
+    if (state != interfaces::kPowerOn) forget_agent_after_power_off(internal_of(task));
 }
 
 interfaces::DeployResult AgentDeploy::deploy(Task& task) {

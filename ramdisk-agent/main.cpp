@@ -24,7 +24,9 @@
 #include "ramdisk-agent/plan/plan_error.h"
 #include "ramdisk-agent/plan/plugin_loader.h"
 #include "ramdisk-agent/service/agent_api.h"
+#include "ramdisk-agent/service/auto_tls.h"
 #include "ramdisk-agent/service/builtin_commands.h"
+#include "ramdisk-agent/service/conductor_tls.h"
 #include "ramdisk-agent/service/disk_report.h"
 #include "ramdisk-agent/service/heartbeater.h"
 #include "ramdisk-agent/service/host_info.h"
@@ -47,6 +49,22 @@ bool split_listen(const std::string& listen, std::string& host, uint16_t& port) 
         return false;
     }
     return !host.empty();
+}
+
+// IPA's ipa-advertise-host: the address the conductor reaches this agent
+// at (a machine behind NAT, QEMU's user network, a jump host, says where),
+// else the listen address, else the local address routed towards the
+// conductor. IPv6 in brackets, as in a URL.
+std::string advertised_host(const std::string& option, const std::string& cmdline_path,
+                            const std::string& listen_host, const std::string& api_url) {
+    using ingot::agent::service::kernel_param;
+    using ingot::agent::service::local_address_towards;
+    std::string host = option.empty() ? kernel_param("ipa-advertise-host", cmdline_path).value_or("") : option;
+    if (host.empty() && listen_host != "0.0.0.0" && listen_host != "::") host = listen_host;
+    if (host.empty()) host = local_address_towards(api_url);
+    if (host.empty()) host = "127.0.0.1";
+    if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
+    return host;
 }
 
 }  // namespace
@@ -73,6 +91,9 @@ int main(int argc, char** argv) {
     std::vector<std::string> only_devices;
     std::vector<std::string> plugin_dirs;
     double lookup_timeout = 0;
+    std::string api_ca;
+    std::string tls_dir;
+    bool no_auto_tls = false;
     app.add_option("--listen", listen, "HOST:PORT the command API listens on")->capture_default_str();
     app.add_option("--api-url", api_url, "The conductor's API URL (default: ipa-api-url= on the kernel command line)");
     app.add_option("--mac", macs, "MAC address to look the node up by (repeatable; default: every NIC's)");
@@ -88,6 +109,14 @@ int main(int argc, char** argv) {
     app.add_option("--lookup-timeout", lookup_timeout,
                    "Give up looking the node up after this many seconds (0: never)");
     app.add_option("--log-level", log_level, "debug, info, warning or error")->capture_default_str();
+    app.add_option("--api-ca", api_ca,
+                   "CA file the conductor's https API is verified with (default: ipa-api-ca= on the kernel command "
+                   "line, else /etc/ingot/api-ca.pem when present, else the system's CAs)");
+    app.add_option("--tls-dir", tls_dir,
+                   "Directory (made 0700) for the key and self-signed certificate of the command API (auto-TLS; "
+                   "default: a fresh one under $TMPDIR, removed at exit)");
+    app.add_flag("--no-auto-tls", no_auto_tls,
+                 "Serve the command API over plain HTTP (conductors with [agent] require_tls refuse such an agent)");
     app.add_flag("--standalone", standalone, "Serve the command API without a conductor");
     app.add_flag("--allow-power-actions", allow_power,
                  "Allow power off and reboot commands although the agent is not PID 1 (never on a workstation)");
@@ -224,6 +253,25 @@ int main(int argc, char** argv) {
     builtin.state = deploy_state;
     add_builtin_commands(registry, builtin);
     AgentToken token;
+    // Virtual media: the conductor put the token on the command line, so
+    // the command API demands it from the first request.
+    const std::string pregenerated_token = standalone ? "" : kernel_param("ipa-agent-token", cmdline_path).value_or("");
+    if (!pregenerated_token.empty()) token.set(pregenerated_token);
+    const std::string host =
+        standalone ? "" : advertised_host(advertise_host, cmdline_path, server_options.host, api_url);
+    std::unique_ptr<AutoTls> auto_tls;
+    TlsVerification api_tls;
+    try {
+        if (!standalone) api_tls = conductor_tls(api_ca, cmdline_path);
+        if (!standalone && !no_auto_tls) {
+            auto_tls = std::make_unique<AutoTls>(host, tls_dir);
+            server_options.tls_cert_file = auto_tls->cert_file();
+            server_options.tls_key_file = auto_tls->key_file();
+        }
+    } catch (const std::exception& e) {
+        log::error("agent.tls_failed", {{"error", e.what()}});
+        return 1;
+    }
     AgentApi api(registry, token, kVersion);
     http::Server server([&api](http::Request& r) { return api.handle(r); }, server_options);
     try {
@@ -233,6 +281,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     log::info("agent.started", {{"listen", server_options.host + ":" + std::to_string(server.port())},
+                                {"tls", auto_tls ? "auto" : "none"},
                                 {"standalone", standalone ? "true" : "false"},
                                 {"power_actions", allow_power || getpid() == 1 ? "allowed" : "refused"},
                                 {"disk_writes", !disk_writes_permitted(disks.policy, getpid()) ? "refused"
@@ -242,9 +291,8 @@ int main(int argc, char** argv) {
     std::atomic<bool> fatal{false};
     std::unique_ptr<Heartbeater> heartbeater;
     if (!standalone) {
-        // IPA's ipa-advertise-host/-port: a machine behind NAT (QEMU's user
-        // network, a jump host) tells the conductor where it is reachable.
-        if (advertise_host.empty()) advertise_host = kernel_param("ipa-advertise-host", cmdline_path).value_or("");
+        // IPA's ipa-advertise-port: where a NAT or port forward stands
+        // between the conductor and this agent.
         if (advertise_port == 0) {
             try {
                 advertise_port = std::stoi(kernel_param("ipa-advertise-port", cmdline_path).value_or("0"));
@@ -252,18 +300,16 @@ int main(int argc, char** argv) {
                 log::warning("agent.bad_advertise_port", {{"reason", "ipa-advertise-port is not a number"}});
             }
         }
-        std::string host = advertise_host;
-        if (host.empty() && server_options.host != "0.0.0.0" && server_options.host != "::") host = server_options.host;
-        if (host.empty()) host = local_address_towards(api_url);
-        if (host.empty()) host = "127.0.0.1";
-        if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
         HeartbeaterOptions options;
         options.api_url = api_url;
         options.macs = macs;
         if (!node_uuid.empty()) options.node_uuid = node_uuid;
-        options.callback_url =
-            "http://" + host + ":" + std::to_string(advertise_port > 0 ? advertise_port : server.port());
+        options.callback_url = std::string(auto_tls ? "https://" : "http://") + host + ":" +
+                               std::to_string(advertise_port > 0 ? advertise_port : server.port());
         options.agent_version = kVersion;
+        options.api_tls = api_tls;
+        if (auto_tls) options.certificate_pem = auto_tls->certificate_pem();
+        options.pregenerated_token = pregenerated_token;
         options.lookup_timeout = std::chrono::milliseconds(static_cast<long long>(lookup_timeout * 1000));
         heartbeater = std::make_unique<Heartbeater>(options, token);
         heartbeater->on_lookup([deploy_state](const nlohmann::json& node, const nlohmann::json& config) {

@@ -10,7 +10,9 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "common/x509.h"
 #include "conductor/agent_heartbeat.h"
+#include "conductor/agent_lookup_conflict.h"
 #include "conductor/agent_token.h"
 #include "conductor/api/common.h"
 #include "conductor/api/controllers.h"
@@ -58,6 +60,24 @@ std::vector<std::string> valid_macs(const Request& req) {
     return macs;
 }
 
+// Beyond Ironic: a UUID is no secret (the API lists them), so a lookup by
+// UUID alone would let anyone on the network claim a node. When the node
+// has ports, one of the agent's MACs must be among them.
+db::Record find_by_uuid(db::Session& s, const std::string& uuid, const std::vector<std::string>& macs) {
+    auto node = s.find(db::nodes_table(), "uuid", normalize_uuid(uuid));
+    if (!node) not_found();
+    db::ListQuery q;
+    q.filters = {{"node_id", db::Filter::Op::eq, (*node)["id"]}};
+    q.columns = {"id", "address"};
+    const auto ports = s.list(db::ports_table(), q);
+    if (ports.empty()) return *node;
+    for (const auto& port : ports)
+        if (std::find(macs.begin(), macs.end(), port.value("address", std::string())) != macs.end()) return *node;
+    log::warning("agent.lookup_refused",
+                 {{"node", (*node)["uuid"].get<std::string>()}, {"reason", "node_uuid without a MAC of its ports"}});
+    not_found();
+}
+
 db::Record find_by_macs(db::Session& s, const std::vector<std::string>& macs) {
     std::set<int64_t> node_ids;
     for (const auto& mac : macs) {
@@ -102,13 +122,7 @@ Response lookup(Context& ctx, const Request& req) {
     db::Record node;
     {
         db::Session s(*ctx.database);
-        if (node_uuid) {
-            auto found = s.find(db::nodes_table(), "uuid", normalize_uuid(*node_uuid));
-            if (!found) not_found();
-            node = *found;
-        } else {
-            node = find_by_macs(s, macs);
-        }
+        node = node_uuid ? find_by_uuid(s, *node_uuid, macs) : find_by_macs(s, macs);
     }
     const std::string state = node["provision_state"].is_string() ? node["provision_state"].get<std::string>() : "";
     const bool fast_track = ctx.config.get_bool("deploy", "fast_track") && conductor::fast_track_state(state);
@@ -116,9 +130,19 @@ Response lookup(Context& ctx, const Request& req) {
         log::warning("agent.lookup_refused", {{"node", node["uuid"].get<std::string>()}, {"state", state}});
         not_found();
     }
-    // Ironic mints tokens only from 1.62; Ingot always requires them, so
-    // every lookup gets one (the first) or the mask (any later one).
-    const std::string token = conductor::agent_token_for_lookup(ctx, node);
+    // Ironic mints tokens only from 1.62; Ingot always requires them. The
+    // first lookup gets one; a virtual-media agent, which has its own, the
+    // mask; any later lookup the bare 404 (agent_lookup_conflict.h).
+    const auto grant = conductor::agent_token_for_lookup(ctx, node, req.remote_address);
+    using Kind = conductor::LookupGrant::Kind;
+    if (grant.kind == Kind::second) conductor::report_second_lookup(ctx, node, req.remote_address, grant.issued_to);
+    if (grant.kind == Kind::second || grant.kind == Kind::after_conflict) {
+        log::warning("agent.lookup_refused", {{"node", node["uuid"].get<std::string>()},
+                                              {"reason", "the token was handed out already"},
+                                              {"caller", req.remote_address}});
+        not_found();
+    }
+    const std::string& token = grant.token;
     {
         db::Session s(*ctx.database);
         if (auto fresh = s.find(db::nodes_table(), "id", node["id"])) node = *fresh;
@@ -156,6 +180,41 @@ bool is_http_url(const std::string& url) {
     auto colon = url.find("://");
     return colon != std::string::npos && url.substr(0, colon).find("http") != std::string::npos &&
            url.size() > colon + 3;
+}
+
+// The token is valid: the heartbeat must also come from where the token
+// went (unless [api] agent_heartbeat_address_check is off for agents
+// behind a changing NAT). From elsewhere, the token leaked.
+void check_origin(Context& ctx, const Request& req, const db::Record& node) {
+    if (!ctx.config.get_bool("api", "agent_heartbeat_address_check")) return;
+    const json& internal = node["driver_internal_info"];
+    const std::string bound = internal.is_object() ? internal.value(conductor::kAgentAddressKey, std::string()) : "";
+    if (bound.empty() || bound == req.remote_address) return;
+    conductor::report_foreign_heartbeat(ctx, node, req.remote_address);
+    throw InvalidInput("Heartbeat refused: it did not come from the address the agent token was issued to.");
+}
+
+// Plain HTTP to an agent is refused ([agent] require_tls); a certificate it
+// sends must be one, and once pinned (the first heartbeat's) it is the
+// only one: the token binds it, as it binds the callback URL.
+void check_agent_tls(Context& ctx, const db::Record& node, const std::string& callback_url,
+                     const std::optional<std::string>& agent_verify_ca) {
+    const std::string uuid = node["uuid"].get<std::string>();
+    if (ctx.config.get_bool("agent", "require_tls") && !callback_url.empty() &&
+        !starts_with(to_lower(callback_url), "https://"))
+        throw InvalidInput("Agent callback URL must use https: this conductor does not talk plain HTTP to agents "
+                           "([agent] require_tls).");
+    if (!agent_verify_ca) return;
+    try {
+        x509::inspect_pem(*agent_verify_ca);
+    } catch (const InvalidInput& e) {
+        throw InvalidInput(std::string("Invalid agent_verify_ca: ") + e.what());
+    }
+    const json& internal = node["driver_internal_info"];
+    if (internal.is_object() && internal.contains("agent_verify_ca") && internal["agent_verify_ca"] != *agent_verify_ca) {
+        log::error("agent.certificate_changed", {{"node", uuid}});
+        throw InvalidInput("Detected change in ramdisk provided \"agent_verify_ca\"");
+    }
 }
 
 Response heartbeat(Context& ctx, const Request& req) {
@@ -202,6 +261,8 @@ Response heartbeat(Context& ctx, const Request& req) {
         log::error("agent.invalid_token", {{"node", uuid}});
         throw InvalidInput("Invalid or missing agent token received.");
     }
+    check_origin(ctx, req, node);
+    check_agent_tls(ctx, node, *callback_url, agent_verify_ca);
     // As Ironic: a locked node that has not recorded its agent yet gets a
     // 409, so the agent retries soon instead of a whole interval later.
     if (!(internal.is_object() && internal.contains("agent_url")) && !node["reservation"].is_null())
@@ -212,7 +273,7 @@ Response heartbeat(Context& ctx, const Request& req) {
     if (agent_verify_ca) info["agent_verify_ca"] = *agent_verify_ca;
     if (agent_status) info["agent_status"] = *agent_status;
     if (agent_status_message) info["agent_status_message"] = *agent_status_message;
-    conductor::start_heartbeat(ctx, node, info);
+    conductor::start_heartbeat(ctx, node, info, {req.remote_address, req.scheme, *agent_token});
     Response r;
     r.status = 202;
     return r;

@@ -35,9 +35,10 @@ std::string url_encode(const std::string& s) {
 
 }  // namespace
 
-ConductorClient::ConductorClient(std::string api_url, std::chrono::milliseconds timeout)
+ConductorClient::ConductorClient(std::string api_url, std::chrono::milliseconds timeout, const TlsVerification& tls)
     : http_(std::move(api_url), timeout) {
     http_.set_default_header("X-OpenStack-Ironic-API-Version", kApiVersion);
+    http_.set_tls_verification(tls);
 }
 
 std::optional<LookupResult> ConductorClient::lookup(const std::vector<std::string>& macs,
@@ -52,9 +53,11 @@ std::optional<LookupResult> ConductorClient::lookup(const std::vector<std::strin
 }
 
 HeartbeatOutcome ConductorClient::heartbeat(const std::string& node_uuid, const std::string& callback_url,
-                                            const std::string& agent_token, const std::string& agent_version) {
+                                            const std::string& agent_token, const std::string& agent_version,
+                                            const std::string& agent_verify_ca) {
     nlohmann::json body = {
         {"callback_url", callback_url}, {"agent_token", agent_token}, {"agent_version", agent_version}};
+    if (!agent_verify_ca.empty()) body["agent_verify_ca"] = agent_verify_ca;
     auto r = http_.request("POST", "/v1/heartbeat/" + node_uuid, body.dump());
     HeartbeatOutcome out;
     out.status = r.status;

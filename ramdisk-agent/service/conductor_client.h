@@ -33,7 +33,10 @@ public:
     // (1.36), tokens (1.62), agent_verify_ca (1.68).
     static constexpr const char* kApiVersion = "1.68";
 
-    ConductorClient(std::string api_url, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+    // `tls` says how an https API's certificate is checked (the CA handed
+    // to the ramdisk, or the system's).
+    ConductorClient(std::string api_url, std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                    const TlsVerification& tls = {});
 
     // One lookup: nothing when the conductor does not know us (yet): 404.
     // Throws HttpTransportError when it cannot be reached, ingot::Error for
@@ -41,8 +44,11 @@ public:
     std::optional<LookupResult> lookup(const std::vector<std::string>& macs,
                                        const std::optional<std::string>& node_uuid = std::nullopt);
 
+    // `agent_verify_ca`: the agent's own certificate (PEM) when it serves
+    // HTTPS with auto-TLS; empty: not sent.
     HeartbeatOutcome heartbeat(const std::string& node_uuid, const std::string& callback_url,
-                               const std::string& agent_token, const std::string& agent_version);
+                               const std::string& agent_token, const std::string& agent_version,
+                               const std::string& agent_verify_ca = "");
 
 private:
     HttpClient http_;

@@ -59,7 +59,7 @@ void Heartbeater::heartbeat_now() {
 }
 
 void Heartbeater::run() {
-    ConductorClient client(options_.api_url);
+    ConductorClient client(options_.api_url, std::chrono::seconds(30), options_.api_tls);
     const auto started = std::chrono::steady_clock::now();
     auto retry = options_.first_retry;
     std::optional<LookupResult> found;
@@ -82,7 +82,10 @@ void Heartbeater::run() {
     }
 
     const auto& config = found->config;
-    const std::string token = config.value("agent_token", std::string());
+    std::string token = config.value("agent_token", std::string());
+    // A virtual-media agent holds its token already; lookups show the mask.
+    if ((token.empty() || token == kMaskedSecret) && !options_.pregenerated_token.empty())
+        token = options_.pregenerated_token;
     if (token.empty() || token == kMaskedSecret) {
         // Someone else already looked this node up and holds its token;
         // without it no heartbeat will be accepted (IPA exits here too).
@@ -101,7 +104,8 @@ void Heartbeater::run() {
     do {
         auto next = heartbeat_interval(timeout_s);
         try {
-            auto outcome = client.heartbeat(node_uuid(), options_.callback_url, token, options_.agent_version);
+            auto outcome = client.heartbeat(node_uuid(), options_.callback_url, token, options_.agent_version,
+                                            options_.certificate_pem);
             if (outcome.accepted()) {
                 log::debug("agent.heartbeat", {{"node", node_uuid()}});
             } else {

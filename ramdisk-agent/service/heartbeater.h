@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/http_client.h"
 #include "ramdisk-agent/service/agent_token.h"
 
 namespace ingot::agent::service {
@@ -23,8 +24,15 @@ struct HeartbeaterOptions {
     std::string api_url;
     std::vector<std::string> macs;
     std::optional<std::string> node_uuid;
-    std::string callback_url;  // this agent's API, e.g. http://10.0.0.5:9999
+    std::string callback_url;  // this agent's API, e.g. https://10.0.0.5:9999
     std::string agent_version;
+    // How the conductor's certificate is checked (the API's CA).
+    TlsVerification api_tls;
+    // This agent's certificate (auto-TLS), sent as agent_verify_ca.
+    std::string certificate_pem;
+    // The token from the kernel command line (ipa-agent-token=, virtual
+    // media): lookups then answer the mask, and this one is used.
+    std::string pregenerated_token;
     std::chrono::milliseconds first_retry{500};
     std::chrono::milliseconds max_retry{30000};
     std::chrono::milliseconds lookup_timeout{0};  // 0: retry for ever

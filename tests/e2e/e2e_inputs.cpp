@@ -72,11 +72,11 @@ void make_sparse_file(const std::string& path, std::uint64_t bytes) {
     fs::resize_file(path, bytes);
 }
 
-std::string e2e_conductor_config(int agent_port) {
+std::string e2e_conductor_config(int agent_port, const std::string& api_scheme) {
     return "[DEFAULT]\n"
            "enabled_deploy_interfaces = direct\n"
            "[conductor]\n"
-           "api_url = http://10.0.2.2:{port}\n"
+           "api_url = " + api_scheme + "://10.0.2.2:{port}\n"
            "deploy_kernel = file://" +
            ramdisk_dir() +
            "/ingot-agent.kernel\n"

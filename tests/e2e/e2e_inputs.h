@@ -47,9 +47,11 @@ std::string find_instance_image(std::string& error);
 // markers, and a sync would power it back on), a callback timeout within
 // the test's wait (which is within ctest's 900 s), and the ramdisk
 // advertising `agent_port`, the host port QEMU forwards to its agent, so
-// that the conductor can reach it. A test adds its hardware and boot
-// interfaces as more sections (a section may appear again).
-std::string e2e_conductor_config(int agent_port);
+// that the conductor can reach it (over HTTPS: the agent's auto-TLS). A
+// test adds its hardware and boot interfaces as more sections (a section
+// may appear again). `api_scheme` "https" when the test secures the API
+// (secure_api.h).
+std::string e2e_conductor_config(int agent_port, const std::string& api_scheme = "http");
 
 // `server`'s URL for `path` as a QEMU guest on the user network reaches it.
 std::string guest_url(const ImageHttpServer& server, const std::string& path);

@@ -7,6 +7,10 @@
 //   pxe   slirp's TFTP serves the conductor's tftp_root, filled by
 //         scripts/prepare-tftp-root: pxelinux.0 (BIOS) or GRUB's bootx64.efi
 //         (UEFI) read the node's per-MAC file; kernel and ramdisk over TFTP
+// The API is secured as an operator would run it: http_basic, HTTPS with a
+// CA handed to the ramdisk as a second initrd (so each loader is seen to
+// load two), the boot files on a plain web server of their own, and the
+// agent on auto-TLS, pinned by the conductor.
 //  The agent looks the node up at the conductor, which deploys
 // a partition image with a config drive; the node reaches `active` through
 // the REST API and the conductor boots the instance from the disk. Then,
@@ -36,6 +40,7 @@
 #include "tests/e2e/deployed_disk_check.h"
 #include "tests/e2e/e2e_deploy.h"
 #include "tests/e2e/e2e_inputs.h"
+#include "tests/e2e/secure_api.h"
 #include "tests/integration/agent_image_http_server.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/ipmi_sim.h"
@@ -69,6 +74,7 @@ const std::vector<std::string> kConsoleMarkers = {
     "Linux version",
     "ingot-ramdisk: network up",
     "ingot-ramdisk: starting ingot-agent",
+    "agent.api_tls",
     "INGOT-INSTANCE-UP",
     "INGOT-CONFIGDRIVE-UUID"};
 
@@ -86,9 +92,11 @@ void PrintTo(const BootCase& c, std::ostream* os) {
 
 // The conductor for ipmi machines booting with ipxe or pxe (the TFTP root
 // is where scripts/prepare-tftp-root puts the loaders). IPMI commands may
-// follow each other at once: ipmi_sim is no fragile BMC.
-std::string conductor_config(int agent_port) {
-    return test::e2e_conductor_config(agent_port) +
+// follow each other at once: ipmi_sim is no fragile BMC. With `secure`, its
+// API as secure_api.h says, http_root served on `file_port`.
+std::string conductor_config(int agent_port, const test::SecureApi* secure = nullptr, int file_port = 0) {
+    return test::e2e_conductor_config(agent_port, secure ? "https" : "http") +
+           (secure ? secure->config(file_port) : std::string()) +
            "[DEFAULT]\n"
            "enabled_hardware_types = ipmi\n"
            "enabled_boot_interfaces = ipxe,pxe\n"
@@ -109,11 +117,15 @@ protected:
         disk_ = work_.path() + "/disk.raw";
         test::make_sparse_file(disk_, kDiskBytes);
         agent_port_ = test::free_port();
-        conductor_ = std::make_unique<test::ConductorProcess>(conductor_config(agent_port_));
+        secure_ = test::make_secure_api(work_.path());
+        const int file_port = test::free_port();
+        conductor_ = std::make_unique<test::ConductorProcess>(conductor_config(agent_port_, &secure_, file_port),
+                                                              secure_.access());
+        file_server_ = std::make_unique<test::StaticFileServer>(conductor_->state_dir() + "/httpboot", file_port);
         image_server_ = std::make_unique<test::ImageHttpServer>(image_.path);
         // What the firmware loads first, as an operator's DHCP would name
-        // it: the conductor's iPXE script, or a file of the TFTP root.
-        std::string bootfile = "http://10.0.2.2:" + std::to_string(conductor_->port()) + "/boot/boot.ipxe";
+        // it: the iPXE script of http_root, or a file of the TFTP root.
+        std::string bootfile = "http://10.0.2.2:" + std::to_string(file_port) + "/boot.ipxe";
         std::string tftp_root;
         if (std::string(GetParam().boot_interface) == "pxe") {
             tftp_root = conductor_->state_dir() + "/tftpboot";
@@ -146,7 +158,9 @@ protected:
     test::TempDir work_;
     test::InstanceImage image_;
     std::string disk_;
+    test::SecureApi secure_;
     std::unique_ptr<test::ConductorProcess> conductor_;
+    std::unique_ptr<test::StaticFileServer> file_server_;
     std::unique_ptr<test::ImageHttpServer> image_server_;
     // Destroyed (with its machine) before the conductor and the work directory.
     std::unique_ptr<test::IpmiSim> bmc_;
@@ -157,8 +171,13 @@ protected:
 
 TEST_P(IpmiNetworkBootDeploy, PartitionImageWithConfigDrive) {
     const BootCase mode = GetParam();
-    api_ = test::api_client(conductor_->url());
+    api_ = conductor_->client();
     deploy_ = std::make_unique<test::E2EDeploy>(api_, bmc_->console(), kConsoleMarkers);
+    // Secured: HTTPS only, and nothing without credentials.
+    ASSERT_EQ(conductor_->url().rfind("https://", 0), 0u);
+    HttpClient anonymous(conductor_->url(), std::chrono::seconds(10));
+    anonymous.set_tls_verification({true, secure_.ca.ca_cert, ""});
+    EXPECT_EQ(anonymous.request("GET", "/v1/nodes").status, 401);
 
     // Enroll: ipmi with the boot interface under test, direct deploy, the
     // firmware's boot mode, the virtio disk by name.
@@ -184,6 +203,16 @@ TEST_P(IpmiNetworkBootDeploy, PartitionImageWithConfigDrive) {
         "")
         << diagnostics();
     EXPECT_EQ(bmc_->boot_device(), "default") << "the conductor left the machine booting from the disk";
+    // The agent verified the API with the CA its second initrd brought, and
+    // its heartbeats came over HTTPS; the conductor pinned its certificate.
+    EXPECT_NE(bmc_->console().text(deploy_mark).find("agent.api_tls verify=true ca=/etc/ingot/api-ca.pem"),
+              std::string::npos)
+        << diagnostics();
+    EXPECT_NE(conductor_->log().find("agent.connected node=" + uuid + " address=127.0.0.1 api_scheme=https "
+                                     "callback_url=https://127.0.0.1:" + std::to_string(agent_port_) +
+                                     " agent_tls=pinned certificate_sha256="),
+              std::string::npos)
+        << diagnostics();
 
     // The conductor's last act was powering the machine on from its disk:
     // the instance comes up with its root and the config drive's UUID.

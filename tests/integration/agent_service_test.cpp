@@ -123,9 +123,13 @@ TEST(AgentServiceTest, LooksUpItsNodeAndHeartbeats) {
     EXPECT_NE(internal.value("agent_last_heartbeat", std::string()), first_beat) << "only one heartbeat in 30 s";
     EXPECT_EQ(internal["agent_secret_token"], "******");
     EXPECT_EQ(node["provision_state"], "wait call-back");
+    // Auto-TLS: the agent serves HTTPS and its certificate is pinned.
+    EXPECT_EQ(agent.url().rfind("https://", 0), 0u);
+    EXPECT_EQ(internal.value("agent_verify_ca", std::string()), agent.certificate_pem());
+    EXPECT_EQ(internal.value("agent_lookup_address", std::string()), "127.0.0.1");
 
     // The agent now holds the token: commands without it are refused.
-    HttpClient a(agent.url(), std::chrono::seconds(10));
+    HttpClient a = agent.client(std::chrono::seconds(10));
     r = a.request("POST", "/v1/commands/",
                   json({{"name", "clean.get_clean_steps"}, {"params", json::object()}}).dump());
     EXPECT_EQ(r.status, 401) << r.body;
@@ -173,7 +177,7 @@ TEST(AgentServiceTest, AsyncCommandEndHeartbeatsAtOnce) {
     ASSERT_FALSE(first_beat.empty()) << "no first heartbeat";
     ASSERT_FALSE(token.empty());
     // An asynchronous command that fails at once (no such clean step).
-    HttpClient a(agent.url(), std::chrono::seconds(10));
+    HttpClient a = agent.client(std::chrono::seconds(10));
     r = a.request("POST", "/v1/commands/?wait=true&agent_token=" + token,
                   json({{"name", "clean.execute_clean_step"}, {"params", {{"step", {{"step", "nope"}}}}}}).dump());
     ASSERT_EQ(r.status, 200) << r.body;

@@ -130,7 +130,9 @@ TEST(ApiAttacks, AnonymousCallerCannotSendBmcCredentialsToItsOwnHost) {
                                 .dump())
                   .status,
               200);
-    admin.request("GET", "/v1/nodes/" + node + "/validate");
+    // (A power request makes the conductor log in to the BMC.)
+    admin.request("PUT", "/v1/nodes/" + node + "/states/power", R"({"target": "power on"})");
+    for (int i = 0; i < 200 && stolen.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_GT(stolen.load(), 0);
     EXPECT_EQ(conductor.log().find("bmc-secret"), std::string::npos);
 }
@@ -243,7 +245,7 @@ TEST(ApiAttacks, RunningOutOfFileDescriptorsDoesNotSpin) {
     raise_fd_limit();
     // 64 descriptors: the database, logs and listener take some; the rest
     // go fast. Before, accept() failed with EMFILE in a loop at 90 % CPU.
-    test::ConductorProcess conductor("", {"prlimit", "--nofile=64:64", "--"});
+    test::ConductorProcess conductor("", {}, {"prlimit", "--nofile=64:64", "--"});
     std::vector<RawConnection> flood;
     for (int source = 2; source < 6; ++source)
         for (int i = 0; i < 40; ++i) {

@@ -73,6 +73,9 @@ protected:
               "[conductor]\n"
               "automated_clean = false\n"
               "api_url = http://10.0.2.2:6385/\n"
+              "file_url_allowed_paths = " +
+              dir_.path() +
+              "\n"
               "deploy_kernel = file://" +
               dir_.path() +
               "/vmlinuz\n"

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "common/http_client.h"
+#include "common/process.h"
+#include "common/x509.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/loop_device.h"
 #include "tests/support/node_api.h"
@@ -51,35 +53,31 @@ json provision(HttpClient& c, const std::string& uuid, const std::string& verb) 
 
 class NetworkBoot : public ::testing::Test {
 protected:
-    NetworkBoot()
-        : conductor_(
-              "[conductor]\n"
-              "automated_clean = false\n"
-              "api_url = http://10.0.2.2:6385/\n"
-              "file_url_allowed_paths = " +
-              dir_.path() +
-              "\n"
-              "deploy_kernel = file://" +
-              dir_.path() +
-              "/vmlinuz\n"
-              "[deploy]\n"
-              "http_root = " +
-              dir_.path() +
-              "/http\n"
-              "[pxe]\n"
-              "tftp_root = " +
-              dir_.path() +
-              "/tftp\n"
-              "image_cache_dir = " +
-              dir_.path() +
-              "/master\n"
-              "kernel_append_params = console=ttyS0 panic=-1\n"
-              "[dnsmasq]\n"
-              "dhcp_hostsdir = " +
-              dir_.path() +
-              "/dhcp-hosts\n"
-              "dhcp_optsdir = " +
-              dir_.path() + "/dhcp-opts\n") {}
+    explicit NetworkBoot(bool api_ca = false) : conductor_(config(dir_, api_ca)) {}
+
+    // With `api_ca`, writes a CA for [agent] api_ca_file first: the
+    // conductor reads it at start.
+    static std::string config(const test::TempDir& dir, bool api_ca) {
+        std::string extra;
+        if (api_ca) {
+            std::ofstream(dir.path() + "/api-ca.pem") << x509::make_self_signed("ca.example").certificate_pem;
+            extra = "[agent]\napi_ca_file = " + dir.path() + "/api-ca.pem\n";
+        }
+        return "[conductor]\n"
+               "automated_clean = false\n"
+               "api_url = http://10.0.2.2:6385/\n"
+               "file_url_allowed_paths = " + dir.path() + "\n"
+               "deploy_kernel = file://" + dir.path() + "/vmlinuz\n"
+               "[deploy]\n"
+               "http_root = " + dir.path() + "/http\n"
+               "[pxe]\n"
+               "tftp_root = " + dir.path() + "/tftp\n"
+               "image_cache_dir = " + dir.path() + "/master\n"
+               "kernel_append_params = console=ttyS0 panic=-1\n"
+               "[dnsmasq]\n"
+               "dhcp_hostsdir = " + dir.path() + "/dhcp-hosts\n"
+               "dhcp_optsdir = " + dir.path() + "/dhcp-opts\n" + extra;
+    }
 
     void SetUp() override {
         test::write_test_image(path("vmlinuz"), 3 << 20, 1);
@@ -205,6 +203,68 @@ TEST_F(NetworkBoot, PxeWritesPxelinuxForBiosAndGrubForUefi) {
     EXPECT_NE(grub.find("initrd /" + uefi + "/deploy_ramdisk"), std::string::npos) << grub;
     EXPECT_FALSE(fs::exists(path("tftp/pxelinux.cfg/01-") + kMacFile));
     EXPECT_NE(read_file(path("dhcp-opts/ingot-") + uefi).find("option:bootfile-name,bootx64.efi"), std::string::npos);
+}
+
+class NetworkBootWithApiCa : public NetworkBoot {
+protected:
+    NetworkBootWithApiCa() : NetworkBoot(true) {}
+
+    // The archive's files, unpacked with GNU cpio.
+    std::string unpacked_ca(const std::string& archive) {
+        fs::create_directories(path("unpacked"));
+        auto r = run_process({"sh", "-c", "cd '" + path("unpacked") + "' && cpio -idmu --quiet < '" + archive + "'"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return read_file(path("unpacked/etc/ingot/api-ca.pem"));
+    }
+};
+
+TEST_F(NetworkBootWithApiCa, EveryLoaderLoadsTheApiCaAfterTheRamdisk) {
+    const std::string ipxe = enroll("ipxe");
+    deploy(ipxe);
+    const std::string script = read_file(path("http/pxelinux.cfg/") + kMacFile);
+    const std::string base = "http://10.0.2.2:6385/boot/" + ipxe;
+    EXPECT_NE(script.find("/deploy_kernel initrd=initrd initrd=initrd1 console=ttyS0"), std::string::npos) << script;
+    EXPECT_NE(script.find("initrd --name initrd " + base + "/deploy_ramdisk || goto retry\n"
+                          "initrd --name initrd1 " + base + "/deploy_ca || goto retry\n"),
+              std::string::npos)
+        << script;
+    // Served like the ramdisk; it unpacks to the CA.
+    HttpClient files(conductor_.url(), std::chrono::seconds(30));
+    auto r = files.request("GET", "/boot/" + ipxe + "/deploy_ca");
+    ASSERT_EQ(r.status, 200);
+    std::ofstream(path("served.cpio"), std::ios::binary) << r.body;
+    EXPECT_EQ(unpacked_ca(path("served.cpio")), read_file(path("api-ca.pem")));
+    EXPECT_EQ(test::provision_action(c_, ipxe, "deleted")["provision_state"], "available");
+    EXPECT_FALSE(fs::exists(path("http/" + ipxe + "/deploy_ca")));
+    ASSERT_EQ(c_.request("DELETE", "/v1/nodes/" + ipxe).status, 204);
+
+    const std::string bios = enroll("pxe", {{"capabilities", "boot_mode:bios"}});
+    deploy(bios);
+    EXPECT_NE(read_file(path("tftp/pxelinux.cfg/01-") + kMacFile)
+                  .find("append initrd=" + bios + "/deploy_ramdisk," + bios + "/deploy_ca console=ttyS0"),
+              std::string::npos);
+    EXPECT_EQ(unpacked_ca(path("tftp/" + bios + "/deploy_ca")), read_file(path("api-ca.pem")));
+    EXPECT_EQ(test::provision_action(c_, bios, "deleted")["provision_state"], "available");
+    ASSERT_EQ(c_.request("DELETE", "/v1/nodes/" + bios).status, 204);
+
+    const std::string uefi = enroll("pxe");
+    deploy(uefi);
+    EXPECT_NE(read_file(path("tftp/grub/grub.cfg-01-") + kMacFile)
+                  .find("initrd /" + uefi + "/deploy_ramdisk /" + uefi + "/deploy_ca\n"),
+              std::string::npos);
+}
+
+TEST(NetworkBootApiCa, ACaFileThatIsNoCertificateStopsTheStart) {
+    test::TempDir dir;
+    std::ofstream(dir.path() + "/ca.pem") << "not a certificate\n";
+    try {
+        test::ConductorProcess conductor("[agent]\napi_ca_file = " + dir.path() + "/ca.pem\n");
+        FAIL() << "the conductor started";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("[agent] api_ca_file " + dir.path() + "/ca.pem holds no usable CA"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 TEST_F(NetworkBoot, MissingImagesOrPortsFailValidationWithTheirNames) {

@@ -1,8 +1,11 @@
 // The redfish-virtual-media boot interface through a real conductor and a
 // real ingot-vbmc (in-memory machines, HTTPS with a test CA): a deploy of a
-// `redfish` node builds the agent ISO with grub-mkrescue, serves it at
-// /boot/redfish/<uuid>.iso, inserts it as the machine's virtual CD and
-// boots the CD once; undeploying ejects it and removes the node's ISO.
+// `redfish` node builds the agent ISO with grub-mkrescue, with the agent's
+// token on its kernel command line and the API's CA as a second initrd,
+// serves it at /boot/redfish/<uuid>-<random>.iso (mode 0600, never in the
+// image cache), inserts it as the machine's virtual CD and boots the CD
+// once; lookups get only the mask; undeploying ejects it and removes the
+// node's ISO, and the next deploy builds another with another token.
 // Failures (an unreadable deploy kernel, a failing BMC) end in a clear
 // last_error with nothing attached. Whether a machine boots the ISO is the
 // end-to-end test's business (tests/e2e).
@@ -89,7 +92,10 @@ protected:
               "[redfish]\n"
               "connection_attempts = 2\n"
               "connection_retry_interval = 0\n"
-              "request_timeout = 3\n") {}
+              "request_timeout = 3\n"
+              "[agent]\n"
+              "api_ca_file = " +
+              bmc_.ca_file() + "\n") {}
 
     static test::VbmcOptions bmc_options() {
         test::VbmcOptions o;
@@ -105,8 +111,34 @@ protected:
     }
 
     std::string path(const std::string& name) const { return dir_.path() + "/" + name; }
-    std::string node_iso(const std::string& uuid) const { return path("http/redfish/") + uuid + ".iso"; }
-    std::string iso_url(const std::string& uuid) const { return conductor_.url() + "/boot/redfish/" + uuid + ".iso"; }
+    // The node's ISOs in the HTTP root (one while it boots, none after).
+    std::vector<std::string> node_isos(const std::string& uuid) const {
+        std::vector<std::string> out;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(path("http/redfish"), ec))
+            if (e.path().filename().string().rfind(uuid, 0) == 0) out.push_back(e.path().string());
+        return out;
+    }
+    // The token the conductor minted, from the database (the API masks it).
+    std::string stored_token(const std::string& uuid) const {
+        auto r = run_process({"sqlite3", conductor_.state_dir() + "/ingot.sqlite",
+                              "SELECT json_extract(driver_internal_info, '$.agent_secret_token') FROM nodes "
+                              "WHERE uuid = '" + uuid + "'"});
+        return trim_newline(r.out);
+    }
+    static std::string trim_newline(std::string s) {
+        while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+        return s;
+    }
+    // A file of the ISO, extracted with xorriso.
+    std::string from_iso(const std::string& iso, const std::string& inside) {
+        const std::string out = path("extracted");
+        std::error_code ec;
+        fs::remove_all(out, ec);
+        auto x = run_process({"xorriso", "-osirrox", "on", "-indev", iso, "-extract", inside, out});
+        EXPECT_EQ(x.exit_code, 0) << x.err;
+        return read_file(out);
+    }
 
     json driver_info(const std::string& system) const {
         return {{"redfish_address", bmc_.url()},
@@ -188,9 +220,12 @@ TEST_F(VirtualMediaBoot, DeployAttachesTheAgentIsoAndUndeployEjectsIt) {
     ASSERT_EQ(n["provision_state"], "wait call-back") << n.dump();
 
     // The BMC holds our ISO (the stale CD was ejected first) and the
-    // machine booted it once.
+    // machine booted it once. Its name is the node's UUID and a secret.
     json media = cd("node-0");
-    EXPECT_EQ(media["Image"], iso_url(uuid)) << media.dump();
+    const std::string prefix = conductor_.url() + "/boot/redfish/" + uuid + "-";
+    const std::string url = media["Image"].is_string() ? media["Image"].get<std::string>() : "";
+    ASSERT_EQ(url.rfind(prefix, 0), 0u) << media.dump();
+    EXPECT_GE(url.size() - prefix.size() - 4, 32u) << "a name one could guess: " << url;
     EXPECT_EQ(media["Inserted"], true) << media.dump();
     auto r = bmc_.client().request("GET", "/redfish/v1/Systems/node-0");
     ASSERT_EQ(r.status, 200) << r.body;
@@ -199,25 +234,49 @@ TEST_F(VirtualMediaBoot, DeployAttachesTheAgentIsoAndUndeployEjectsIt) {
     EXPECT_EQ(state["last_boot_target"], "Cd") << state.dump();  // the deploy's reboot used the override
     EXPECT_EQ(state["power_state"], "On");
 
-    // The conductor serves the ISO the BMC was given.
+    // The ISO is the node's alone: 0600, not in the image cache, and not at
+    // the name of a cached ISO.
+    const auto isos = node_isos(uuid);
+    ASSERT_EQ(isos.size(), 1u);
+    EXPECT_EQ(fs::status(isos[0]).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+    EXPECT_EQ(masters(), 2u) << "kernel and ramdisk only";
+    EXPECT_FALSE(fs::exists(path("master/iso-index")));
     HttpClient files(conductor_.url(), std::chrono::seconds(30));
-    r = files.request("GET", "/boot/redfish/" + uuid + ".iso");
+    EXPECT_EQ(files.request("GET", "/boot/redfish/" + uuid + ".iso").status, 404);
+    r = files.request("GET", url.substr(conductor_.url().size()));
     ASSERT_EQ(r.status, 200);
-    EXPECT_TRUE(r.body == read_file(node_iso(uuid))) << r.body.size() << " bytes";
+    EXPECT_TRUE(r.body == read_file(isos[0])) << r.body.size() << " bytes";
     ASSERT_GT(r.body.size(), 0x8006u);
     EXPECT_EQ(r.body.substr(0x8001, 5), "CD001");  // ISO 9660
-    write_file(path("fetched.iso"), r.body);
-    auto x = run_process(
-        {"xorriso", "-osirrox", "on", "-indev", path("fetched.iso"), "-extract", "/boot/grub/grub.cfg", path("cfg")});
-    ASSERT_EQ(x.exit_code, 0) << x.err;
-    EXPECT_NE(read_file(path("cfg"))
-                  .find("linux /vmlinuz console=ttyS0 panic=-1 ipa-api-url=" + conductor_.url() +
-                        " BOOTIF=01-52-54-00-ab-cd-02 boot_method=vmedia\n"),
+
+    // Its command line holds the agent's token (minted now, pregenerated);
+    // the API's CA comes as a second initrd.
+    const std::string token = stored_token(uuid);
+    ASSERT_GE(token.size(), 32u);
+    const std::string cfg = from_iso(isos[0], "/boot/grub/grub.cfg");
+    EXPECT_NE(cfg.find("linux /vmlinuz console=ttyS0 panic=-1 ipa-api-url=" + conductor_.url() +
+                       " BOOTIF=01-52-54-00-ab-cd-02 boot_method=vmedia ipa-agent-token=" + token + "\n"),
               std::string::npos)
-        << read_file(path("cfg"));
-    x = run_process({"xorriso", "-indev", path("fetched.iso"), "-report_el_torito", "plain"});
+        << cfg;
+    EXPECT_NE(cfg.find("initrd /initrd /extra.cpio\n"), std::string::npos) << cfg;
+    write_file(path("extra.cpio"), from_iso(isos[0], "/extra.cpio"));
+    fs::create_directories(path("unpacked"));
+    auto x = run_process({"sh", "-c", "cd '" + path("unpacked") + "' && cpio -idm --quiet < '" + path("extra.cpio") + "'"});
+    ASSERT_EQ(x.exit_code, 0) << x.err;
+    EXPECT_EQ(read_file(path("unpacked/etc/ingot/api-ca.pem")), read_file(bmc_.ca_file()));
+    x = run_process({"xorriso", "-indev", isos[0], "-report_el_torito", "plain"});
     EXPECT_NE(x.out.find(" BIOS "), std::string::npos) << x.out;
     EXPECT_NE(x.out.find(" UEFI "), std::string::npos) << x.out;
+
+    // No lookup hands the token out, and none is taken for a second one.
+    for (int i = 0; i < 2; ++i) {
+        r = c_.request("GET", std::string("/v1/lookup?addresses=") + kMac);
+        ASSERT_EQ(r.status, 200) << r.body;
+        EXPECT_EQ(json::parse(r.body)["config"]["agent_token"], "******");
+    }
+    EXPECT_EQ(test::get_node(c_, uuid)["provision_state"], "wait call-back");
+    EXPECT_EQ(conductor_.log().find(token), std::string::npos) << "the token reached the log";
+    EXPECT_EQ(conductor_.log().find(url.substr(prefix.size())), std::string::npos) << "the ISO's name reached the log";
 
     // Undeploy: ejected, the node's ISO gone, the masters kept.
     n = test::provision_action(c_, uuid, "deleted");
@@ -225,18 +284,20 @@ TEST_F(VirtualMediaBoot, DeployAttachesTheAgentIsoAndUndeployEjectsIt) {
     media = cd("node-0");
     EXPECT_EQ(media["Inserted"], false) << media.dump();
     EXPECT_TRUE(media["Image"].is_null()) << media.dump();
-    EXPECT_FALSE(fs::exists(node_iso(uuid)));
-    EXPECT_EQ(files.request("GET", "/boot/redfish/" + uuid + ".iso").status, 404);
-    EXPECT_EQ(masters(), 3u);  // kernel, ramdisk, ISO
+    EXPECT_TRUE(node_isos(uuid).empty());
+    EXPECT_EQ(files.request("GET", url.substr(conductor_.url().size())).status, 404);
+    EXPECT_EQ(masters(), 2u);
 
-    // Deploying again reuses the ISO built the first time.
+    // Deploying again builds another ISO, with another token at another name.
     n = deploy(uuid);
     ASSERT_EQ(n["provision_state"], "wait call-back") << n.dump();
-    EXPECT_EQ(cd("node-0")["Image"], iso_url(uuid));
-    EXPECT_EQ(count_occurrences(conductor_.log(), "boot_iso.built"), 1u) << conductor_.log();
-    EXPECT_EQ(masters(), 3u);
+    EXPECT_NE(cd("node-0")["Image"], url);
+    EXPECT_NE(stored_token(uuid), token);
+    EXPECT_EQ(count_occurrences(conductor_.log(), "boot_iso.built"), 2u) << conductor_.log();
+    EXPECT_EQ(node_isos(uuid).size(), 1u);
     EXPECT_EQ(test::provision_action(c_, uuid, "deleted")["provision_state"], "available");
     EXPECT_EQ(cd("node-0")["Inserted"], false);
+    EXPECT_TRUE(node_isos(uuid).empty());
 
     EXPECT_EQ(conductor_.log().find("=password"), std::string::npos);
 }
@@ -258,7 +319,7 @@ TEST_F(VirtualMediaBoot, AnUnreadableDeployKernelFailsTheDeployWithNothingAttach
     json media = cd("node-0");
     EXPECT_EQ(media["Inserted"], false) << media.dump();
     EXPECT_TRUE(media["Image"].is_null()) << media.dump();
-    EXPECT_FALSE(fs::exists(node_iso(uuid)));
+    EXPECT_TRUE(node_isos(uuid).empty());
 
     // A local kernel that does not exist is refused before anything runs.
     info["deploy_kernel"] = "file://" + path("missing-kernel");
@@ -289,7 +350,7 @@ TEST_F(VirtualMediaBoot, AFailingBmcFailsTheDeployWithItsAnswer) {
         << error;
     EXPECT_EQ(error.find("password"), std::string::npos) << error;
     EXPECT_EQ(cd("node-1")["Inserted"], false);
-    EXPECT_FALSE(fs::exists(node_iso(uuid)));
+    EXPECT_TRUE(node_isos(uuid).empty());
 }
 
 }  // namespace

@@ -72,7 +72,9 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 }
 }  // namespace
 
-ConductorProcess::ConductorProcess(const std::string& extra_config_template, const std::vector<std::string>& wrapper) {
+ConductorProcess::ConductorProcess(const std::string& extra_config_template, ApiAccess access,
+                                   const std::vector<std::string>& wrapper)
+    : access_(std::move(access)) {
     port_ = free_port();
     std::string extra_config = extra_config_template;
     replace_all(extra_config, "{port}", std::to_string(port_));
@@ -99,6 +101,22 @@ ConductorProcess::ConductorProcess(const std::string& extra_config_template, con
 
 ConductorProcess::~ConductorProcess() {
     stop();
+}
+
+std::string ConductorProcess::url() const {
+    return (access_.ca_file.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(port_);
+}
+
+HttpClient ConductorProcess::client(const std::string& version) const {
+    HttpClient c(url(), std::chrono::seconds(30));
+    c.set_default_header("X-OpenStack-Ironic-API-Version", version);
+    if (!access_.ca_file.empty()) {
+        TlsVerification tls;
+        tls.ca_path = access_.ca_file;
+        c.set_tls_verification(tls);
+    }
+    if (!access_.user.empty()) c.set_basic_auth(access_.user, access_.password);
+    return c;
 }
 
 int ConductorProcess::stop() {

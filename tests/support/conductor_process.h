@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/http_client.h"
 #include "common/process.h"
 
 namespace ingot::test {
@@ -35,6 +36,14 @@ private:
     std::string path_;
 };
 
+// How a test reaches a conductor whose configuration asks for TLS
+// ([api] tls_cert_file) or authentication (http_basic).
+struct ApiAccess {
+    std::string ca_file;  // set: the API is https, its certificate signed by this CA
+    std::string user;     // set: HTTP basic credentials of the htpasswd file
+    std::string password;
+};
+
 class ConductorProcess {
 public:
     // `extra_config` is appended to the generated configuration file, with
@@ -44,10 +53,16 @@ public:
     // QEMU guest behind slirp, "[deploy]\nhttp_root = {state_dir}/httpboot\n".
     // `wrapper` runs the conductor through another program that execs it,
     // e.g. {"prlimit", "--nofile=64:64", "--"} (the PID stays the conductor's).
-    explicit ConductorProcess(const std::string& extra_config = "", const std::vector<std::string>& wrapper = {});
+    explicit ConductorProcess(const std::string& extra_config = "", ApiAccess access = {},
+                              const std::vector<std::string>& wrapper = {});
     ~ConductorProcess();
 
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    // https://127.0.0.1:PORT when `access` names a CA, else http://.
+    std::string url() const;
+    const ApiAccess& access() const { return access_; }
+    // A client of the API at the latest microversion (or `version`) that
+    // trusts the CA and sends the credentials of `access`.
+    HttpClient client(const std::string& version = "latest") const;
     int port() const { return port_; }
     pid_t pid() const { return child_->pid(); }
     static std::string bin_dir();
@@ -59,6 +74,7 @@ public:
 private:
     TempDir dir_;
     int port_ = 0;
+    ApiAccess access_;
     std::unique_ptr<ChildProcess> child_;
 };
 

@@ -1,17 +1,22 @@
 // Test support: a scripted ramdisk agent. An in-process http::Server that
 // speaks IPA's command API (POST/GET /v1/commands/, agent_token in the query)
 // and answers each command as the test says, so the conductor's agent deploy
-// can be driven without a ramdisk.
+// can be driven without a ramdisk. Like ingot-agent, it serves HTTPS with a
+// self-signed certificate for 127.0.0.1 made at start (auto-TLS), which a
+// heartbeat sends as agent_verify_ca; Plain::yes serves plain HTTP instead.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/x509.h"
 #include "http/server.h"
+#include "tests/support/conductor_process.h"
 
 namespace ingot::test {
 
@@ -30,14 +35,22 @@ public:
         bool immediate = false;  // async commands finish at once
     };
 
-    explicit ScriptedAgent(std::string token = "")
+    enum class Plain { no, yes };
+
+    explicit ScriptedAgent(std::string token = "", Plain plain = Plain::no)
         : token_(std::move(token)),
-          server_([this](http::Request& r) { return answer(r); }, http::ServerOptions{"127.0.0.1", 0, 2}) {
+          tls_(plain == Plain::no ? x509::make_self_signed("127.0.0.1") : x509::KeyAndCertificate{}),
+          server_([this](http::Request& r) { return answer(r); }, server_options()) {
         server_.start();
     }
     ~ScriptedAgent() { server_.stop(); }
 
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
+    std::string url() const {
+        return (tls_.certificate_pem.empty() ? "http://" : "https://") + std::string("127.0.0.1:") +
+               std::to_string(server_.port());
+    }
+    // What a heartbeat sends as agent_verify_ca; empty when plain.
+    const std::string& certificate_pem() const { return tls_.certificate_pem; }
     // The token the agent accepts (it learnt it at lookup).
     void set_token(std::string token) {
         std::lock_guard lock(mutex_);
@@ -82,6 +95,16 @@ public:
     }
 
 private:
+    http::ServerOptions server_options() {
+        http::ServerOptions o{"127.0.0.1", 0, 2};
+        if (tls_.certificate_pem.empty()) return o;
+        o.tls_cert_file = dir_.path() + "/cert.pem";
+        o.tls_key_file = dir_.path() + "/key.pem";
+        std::ofstream(o.tls_cert_file) << tls_.certificate_pem;
+        std::ofstream(o.tls_key_file) << tls_.private_key_pem;
+        return o;
+    }
+
     http::Response answer(const http::Request& r) {
         std::lock_guard lock(mutex_);
         requests_.push_back(
@@ -121,6 +144,8 @@ private:
     }
 
     std::string token_;
+    TempDir dir_;
+    x509::KeyAndCertificate tls_;
     std::mutex mutex_;
     std::map<std::string, Behaviour> behaviour_;
     json commands_ = json::array();

@@ -25,7 +25,7 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
-TestCa make_test_ca(const std::string& dir) {
+TestCa make_test_ca(const std::string& dir, const std::vector<std::string>& extra_names) {
     TestCa ca{dir + "/ca.pem", dir + "/server.pem", dir + "/server.key"};
     const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
     std::vector<std::string> req = {"req", "-x509"};
@@ -38,7 +38,9 @@ TestCa make_test_ca(const std::string& dir) {
     req.insert(req.end(), ec.begin(), ec.end());
     req.insert(req.end(), {"-keyout", ca.server_key, "-out", dir + "/server.csr", "-subj", "/CN=localhost"});
     openssl(req);
-    std::ofstream(dir + "/server.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+    std::string names = "IP:127.0.0.1,DNS:localhost";
+    for (const auto& name : extra_names) names += "," + name;
+    std::ofstream(dir + "/server.ext") << "subjectAltName=" << names << "\n"
                                           "basicConstraints=CA:FALSE\n"
                                           "keyUsage=critical,digitalSignature,keyEncipherment\n"
                                           "extendedKeyUsage=serverAuth\n";

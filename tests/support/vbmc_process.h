@@ -22,8 +22,10 @@ struct TestCa {
     std::string server_key;
 };
 
-// Writes ca.pem, server.pem and server.key (EC P-256, valid 7 days) to `dir`.
-TestCa make_test_ca(const std::string& dir);
+// Writes ca.pem, server.pem and server.key (EC P-256, valid 7 days) to `dir`;
+// `extra_names` ("IP:10.0.2.2", "DNS:conductor") join the server's
+// subjectAltName.
+TestCa make_test_ca(const std::string& dir, const std::vector<std::string>& extra_names = {});
 
 struct VbmcOptions {
     int memory_systems = 2;   // node-0 .. node-<n-1>, unless config_json is set

@@ -135,9 +135,11 @@ protected:
     }
 
     // What the conductor does when the agent looked up and heartbeats.
+    // Its certificate is pinned from its heartbeat (auto-TLS).
     void agent_booted(interfaces::Task& t, const std::string& url = "") {
         t.driver_internal_info()["agent_url"] = url.empty() ? agent.url() : url;
         t.driver_internal_info()["agent_secret_token"] = kToken;
+        t.driver_internal_info()["agent_verify_ca"] = agent.certificate_pem();
     }
 
     static json whole_disk() {
@@ -313,7 +315,7 @@ TEST_F(AgentDeployTest, FailedWriteImageFailsWithTheAgentsMessage) {
 
 TEST_F(AgentDeployTest, UnreachableAgentFailsNamingItsUrlWithoutTheToken) {
     const int port = test::free_port();  // nothing listens there
-    const std::string url = "http://127.0.0.1:" + std::to_string(port);
+    const std::string url = "https://127.0.0.1:" + std::to_string(port);
     deploy::AgentDeploy d(settings);
     auto t = task_for(node(whole_disk()));
     agent_booted(t, url);
@@ -351,7 +353,7 @@ public:
         port_ = ntohs(a.sin_port);
     }
     ~SilentAgent() { ::close(fd_); }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
 
 private:
     int fd_ = -1;
@@ -373,6 +375,58 @@ TEST_F(AgentDeployTest, AnAgentThatStopsAnsweringFailsAfterTheCommandTimeout) {
     EXPECT_NE(out.error.find("within 0.3 s"), std::string::npos) << out.error;
     EXPECT_EQ(out.error.find(kToken), std::string::npos) << out.error;
     EXPECT_LT(took, std::chrono::seconds(3));
+}
+
+TEST_F(AgentDeployTest, APlainHttpAgentIsRefused) {
+    ScriptedAgent plain{kToken, ScriptedAgent::Plain::yes};
+    deploy::AgentDeploy d(settings);
+    auto t = task_for(node(whole_disk()));
+    agent_booted(t, plain.url());
+    t.driver_internal_info().erase("agent_verify_ca");
+    auto out = d.heartbeat(t, {});
+    ASSERT_EQ(out.action, Action::failed);
+    EXPECT_NE(out.error.find("The agent of node " + std::string(kUuid) + " serves plain HTTP at " + plain.url() +
+                             ": refused"),
+              std::string::npos)
+        << out.error;
+    EXPECT_TRUE(plain.requests().empty()) << "the token went out in clear";
+
+    // [agent] require_tls = false: as Ironic's default.
+    settings.client.require_tls = false;
+    deploy::AgentDeploy lax(settings);
+    auto u = task_for(node(whole_disk()));
+    agent_booted(u, plain.url());
+    u.driver_internal_info().erase("agent_verify_ca");
+    plain.on("deploy.get_deploy_steps", {"SUCCEEDED", deploy_steps_result()});
+    EXPECT_EQ(lax.heartbeat(u, {}).action, Action::keep_waiting);
+    EXPECT_FALSE(plain.requests().empty());
+}
+
+TEST_F(AgentDeployTest, OnlyThePinnedCertificateIsTrusted) {
+    // Another key at the agent's address (a machine in the middle): the
+    // handshake fails before any request, token or config drive is sent.
+    ScriptedAgent impostor{kToken};
+    auto t = task_for(node(whole_disk()));
+    agent_booted(t, impostor.url());  // pins `agent`'s certificate, not the impostor's
+    settings.client.verify_ca = false;  // pinned beats [agent] verify_ca
+    t.node()["driver_info"]["agent_verify_ca"] = false;  // and the node's own setting
+    auto out = deploy::AgentDeploy(settings).heartbeat(t, {});
+    ASSERT_EQ(out.action, Action::failed);
+    EXPECT_NE(out.error.find("Failed to connect to the agent"), std::string::npos) << out.error;
+    EXPECT_TRUE(impostor.requests().empty());
+}
+
+TEST_F(AgentDeployTest, APowerCycleKeepsOnlyAPregeneratedToken) {
+    deploy::AgentDeploy d(settings);
+    auto t = task_for(node(whole_disk(), "deploying"));
+    // As redfish-virtual-media leaves it: the token is on the ISO's command line.
+    t.driver_internal_info()["agent_secret_token"] = kToken;
+    t.driver_internal_info()["agent_secret_token_pregenerated"] = true;
+    t.driver_internal_info()["agent_lookup_address"] = "10.0.0.9";
+    EXPECT_EQ(d.deploy(t), interfaces::DeployResult::wait_for_callback);
+    EXPECT_EQ(calls.joined(), "prepare_ramdisk, reboot");
+    EXPECT_EQ(t.driver_internal_info().value("agent_secret_token", ""), kToken) << "the booting agent needs it";
+    EXPECT_FALSE(t.driver_internal_info().contains("agent_lookup_address")) << "DHCP may give it another address";
 }
 
 TEST_F(AgentDeployTest, BusyAgentIsAskedAgainAtTheNextHeartbeat) {

@@ -124,6 +124,29 @@ TEST_F(BootIsoTest, TheSameInputsReuseTheIsoAndOthersBuildAnother) {
     EXPECT_TRUE(fs::exists(rebuilt.path));
 }
 
+TEST_F(BootIsoTest, AnIsoWithASecretIsBuiltForItsDestinationAloneMode0600) {
+    BootIsoBuilder builder(cache_);
+    const std::string dest = path("http/redfish/node-1-secret.iso");
+    builder.build_private(href("vmlinuz"), href("initrd"), "console=ttyS0 ipa-agent-token=s3cr3t", "CPIO", dest,
+                          "node-1");
+    EXPECT_EQ(fs::status(dest).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+    const std::string cfg = file_in_iso(dest, "/boot/grub/grub.cfg", path("grub.cfg"));
+    EXPECT_NE(cfg.find("linux /vmlinuz console=ttyS0 ipa-agent-token=s3cr3t\n"), std::string::npos) << cfg;
+    EXPECT_NE(cfg.find("initrd /initrd /extra.cpio\n"), std::string::npos) << cfg;
+    EXPECT_EQ(file_in_iso(dest, "/extra.cpio", path("x")), "CPIO");
+    // Nothing of it in the cache: no master ISO, no index, no build left.
+    EXPECT_EQ(count_entries(cache_dir() + "/iso-index"), 0u);
+    EXPECT_EQ(count_entries(cache_dir(), "iso-build."), 0u);
+    size_t masters = 0;
+    for (const auto& e : fs::directory_iterator(cache_dir()))
+        if (e.is_regular_file()) ++masters;
+    EXPECT_EQ(masters, 2u) << "kernel and ramdisk only";
+    // Each call builds again.
+    builder.build_private(href("vmlinuz"), href("initrd"), "console=ttyS0 ipa-agent-token=other", "", dest, "node-1");
+    EXPECT_NE(file_in_iso(dest, "/boot/grub/grub.cfg", path("grub.cfg")).find("ipa-agent-token=other"),
+              std::string::npos);
+}
+
 TEST_F(BootIsoTest, AGrubMkrescueFailureReportsTheEndOfItsErrorOutput) {
     // A stand-in that fails as grub-mkrescue does: many lines, the reason last.
     write_file(path("failing-mkrescue"),

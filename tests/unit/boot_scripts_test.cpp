@@ -343,3 +343,31 @@ TEST(BootScripts, QuotingHelpers) {
     EXPECT_EQ(pxelinux_append_args({{"a", "b c"}, {"d", "#"}}), "a=\"b c\" d=#");
     EXPECT_EQ(grub_kernel_args({{"a", "b c"}, {"d", "#"}}), "'a=b c' 'd=#'");
 }
+
+// The API's CA as a second initrd in each loader's own syntax (iPXE names
+// each image, pxelinux takes a comma list, GRUB a list of paths), after the
+// ramdisk so that the kernel unpacks it over it.
+TEST(BootScripts, IpxeLoadsAndNamesEveryInitrd) {
+    BootEntry e = ipxe_entry({{"console", "ttyS0"}});
+    e.extra_initrds = {"http://10.0.2.2:6385/boot/u/deploy_ca"};
+    const std::string script = ipxe_boot_script(e);
+    EXPECT_NE(script.find(" initrd=initrd initrd=initrd1 console=ttyS0 || goto retry\n"), std::string::npos) << script;
+    const auto ramdisk = script.find("initrd --name initrd " + e.initrd + " || goto retry\n");
+    const auto ca = script.find("initrd --name initrd1 http://10.0.2.2:6385/boot/u/deploy_ca || goto retry\n");
+    ASSERT_NE(ramdisk, std::string::npos) << script;
+    ASSERT_NE(ca, std::string::npos) << script;
+    EXPECT_LT(ramdisk, ca);
+    EXPECT_LT(ca, script.find("boot || goto retry"));
+    // Without one, the script is as before.
+    EXPECT_NE(ipxe_boot_script(ipxe_entry({{"console", "ttyS0"}})).find(" initrd=initrd console=ttyS0 ||"),
+              std::string::npos);
+}
+
+TEST(BootScripts, PxelinuxAndGrubListTheInitrdsInOrder) {
+    BootEntry e = entry({{"console", "ttyS0"}});
+    e.extra_initrds = {"u/deploy_ca"};
+    EXPECT_NE(pxelinux_config(e).find("  append initrd=" + e.initrd + ",u/deploy_ca console=ttyS0\n"),
+              std::string::npos);
+    EXPECT_NE(grub_config(e).find("  initrd /" + e.initrd + " /u/deploy_ca\n"), std::string::npos);
+    EXPECT_NE(grub_config(entry({})).find("  initrd /" + e.initrd + "\n"), std::string::npos);
+}

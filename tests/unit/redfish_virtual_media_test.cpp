@@ -14,6 +14,7 @@
 #include "boot/image_fetch.h"
 #include "boot/redfish_virtual_media.h"
 #include "common/process.h"
+#include "common/x509.h"
 #include "interfaces/management.h"
 #include "interfaces/virtual_media.h"
 #include "tests/support/conductor_process.h"
@@ -145,27 +146,51 @@ TEST_F(RedfishVirtualMediaTest, ValidateNamesWhatIsMissing) {
 }
 
 TEST_F(RedfishVirtualMediaTest, PrepareRamdiskBuildsInsertsAndBootsTheCdOnce) {
+    write_file(path("api-ca.pem"), x509::make_self_signed("ca.example").certificate_pem);
+    settings_.api_ca_file = path("api-ca.pem");
     auto t = task(images(), &bmc_);
     t.set_ports(json::array({{{"address", "52:54:00:AB:CD:01"}}}));
     boot().prepare_ramdisk(t, {{"ipa-debug", "1"}});
-    EXPECT_EQ(bmc_.calls, (std::vector<std::string>{"eject cd", "insert cd " + node_url(), "boot cdrom once"}));
+    ASSERT_EQ(bmc_.calls.size(), 3u);
+    EXPECT_EQ(bmc_.calls[0], "eject cd");
+    EXPECT_EQ(bmc_.calls[2], "boot cdrom once");
 
-    // The per-node name is a link to the master ISO in the cache.
-    ASSERT_TRUE(fs::exists(node_iso()));
-    EXPECT_EQ(fs::hard_link_count(node_iso()), 2u);
+    // The node's own ISO, at a name with a secret in it, 0600, no link to
+    // anything in the image cache.
+    const std::string prefix = std::string("insert cd http://10.0.2.2:6385/boot/redfish/") + kUuid + "-";
+    ASSERT_EQ(bmc_.calls[1].rfind(prefix, 0), 0u) << bmc_.calls[1];
+    const std::string name = bmc_.calls[1].substr(bmc_.calls[1].rfind('/') + 1);
+    const std::string iso = path("http/redfish/") + name;
+    ASSERT_TRUE(fs::exists(iso));
+    EXPECT_EQ(fs::hard_link_count(iso), 1u);
+    EXPECT_EQ(fs::status(iso).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+    EXPECT_FALSE(fs::exists(node_iso())) << "the guessable name serves nothing";
+
+    // Its command line carries the token it minted (pregenerated), and the
+    // API's CA rides along as a second initrd.
+    const json& internal = t.driver_internal_info();
+    const std::string token = internal.value("agent_secret_token", "");
+    ASSERT_GE(token.size(), 32u);
+    EXPECT_EQ(internal.value("agent_secret_token_pregenerated", false), true);
     fs::remove(path("grub.cfg"));
-    auto r = run_process(
-        {"xorriso", "-osirrox", "on", "-indev", node_iso(), "-extract", "/boot/grub/grub.cfg", path("grub.cfg")});
+    auto r = run_process({"xorriso", "-osirrox", "on", "-indev", iso, "-extract", "/boot/grub/grub.cfg", path("grub.cfg")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(read_file(path("grub.cfg"))
-                  .find("linux /vmlinuz console=ttyS0 ipa-api-url=http://10.0.2.2:6385 BOOTIF=01-52-54-00-ab-cd-01 "
-                        "boot_method=vmedia ipa-debug=1\n"),
+    const std::string cfg = read_file(path("grub.cfg"));
+    EXPECT_NE(cfg.find("linux /vmlinuz console=ttyS0 ipa-api-url=http://10.0.2.2:6385 BOOTIF=01-52-54-00-ab-cd-01 "
+                       "boot_method=vmedia ipa-agent-token=" + token + " ipa-debug=1\n"),
               std::string::npos)
-        << read_file(path("grub.cfg"));
+        << cfg;
+    EXPECT_NE(cfg.find("initrd /initrd /extra.cpio\n"), std::string::npos) << cfg;
+
+    // Booting again: another token, another ISO; the first is gone.
+    bmc_.calls.clear();
+    boot().prepare_ramdisk(t, {});
+    EXPECT_NE(t.driver_internal_info().value("agent_secret_token", ""), token);
+    EXPECT_FALSE(fs::exists(iso));
 
     boot().clean_up_ramdisk(t);
     EXPECT_EQ(bmc_.calls.back(), "eject cd");
-    EXPECT_FALSE(fs::exists(node_iso()));
+    EXPECT_TRUE(fs::is_empty(path("http/redfish")));
 }
 
 TEST_F(RedfishVirtualMediaTest, APrebuiltIsoIsServedAsIs) {

@@ -174,8 +174,8 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view path,
     for (const auto& [k, v] : impl_->default_headers)
         if (!has_header(k)) append(header_list, k + ": " + v);
     for (const auto& [k, v] : headers) append(header_list, k + ": " + v);
-    // Pistache answers "Connection: Close" to HTTP/1.1 requests that do not
-    // ask for keep-alive explicitly, which would cost a TCP handshake per call.
+    // Some servers (Pistache, which Ingot's API once ran on) close HTTP/1.1
+    // connections that do not ask for keep-alive, a TCP handshake per call.
     if (!has_header("Connection")) append(header_list, "Connection: keep-alive");
     if (!has_header("Accept")) append(header_list, "Accept: application/json");
     if (!body.empty() && !has_header("Content-Type")) append(header_list, "Content-Type: application/json");

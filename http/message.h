@@ -1,5 +1,5 @@
 // HTTP request/response types shared by Ingot's servers (the conductor's
-// API, ingot-vbmc's Redfish). Handlers see only these, never Pistache, so
+// API, ingot-vbmc's Redfish). Handlers see only these, never Boost.Beast, so
 // they compile fast and can be unit-tested without sockets.
 #pragma once
 

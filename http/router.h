@@ -1,7 +1,7 @@
 // Matches a method and path to a handler. Paths are patterns like
 // "/v1/nodes/{node}"; a literal segment beats a parameter, so
 // "/v1/nodes/detail" wins over "/v1/nodes/{node}". Path parameters are
-// percent-decoded here (Pistache does not), trailing slashes are ignored.
+// percent-decoded here (the server hands over the raw target), trailing slashes are ignored.
 #pragma once
 
 #include <string>

@@ -19,6 +19,7 @@ The binary is taken from the ``bin_dir`` argument, else from the
 import json
 import os
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -51,16 +52,18 @@ class Conductor(managed_process.ManagedProcess):
     """One ingot-conductor process with a private config, database and log.
 
     ``options`` adds or overrides configuration options, by section:
-    ``{"api": {"max_limit": 2}}``.
+    ``{"api": {"max_limit": 2}}``. With ``tls`` (a :class:`tls_files.TlsFiles`)
+    the API serves HTTPS with its certificate and :attr:`url` is https.
     """
 
     name = "ingot-conductor"
     stop_timeout = STOP_TIMEOUT
 
-    def __init__(self, bin_dir=None, options=None, host=CONDUCTOR_HOST):
+    def __init__(self, bin_dir=None, options=None, host=CONDUCTOR_HOST, tls=None):
         self.bin_dir = bin_dir or default_bin_dir()
         self.binary = os.path.join(self.bin_dir, "ingot-conductor")
         self.options = options or {}
+        self.tls = tls
         self.host = host
         self.tmpdir = None
         self.port = None
@@ -70,7 +73,7 @@ class Conductor(managed_process.ManagedProcess):
     # -- paths -------------------------------------------------------------
     @property
     def url(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % ("https" if self.tls else "http", self.port)
 
     @property
     def config_path(self):
@@ -99,6 +102,8 @@ class Conductor(managed_process.ManagedProcess):
             "api": {"host_ip": "127.0.0.1", "port": self.port},
             "database": {"connection": "sqlite:///%s/ingot.sqlite" % self.tmpdir},
         }
+        if self.tls:
+            sections["api"].update({"tls_cert_file": self.tls.cert_file, "tls_key_file": self.tls.key_file})
         for section, values in self.options.items():
             sections.setdefault(section, {}).update(values)
         lines = []
@@ -149,11 +154,12 @@ class Conductor(managed_process.ManagedProcess):
             stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
             cwd=self.tmpdir, start_new_session=True, preexec_fn=managed_process.die_with_parent)
         deadline = time.monotonic() + START_TIMEOUT
+        context = ssl.create_default_context(cafile=self.tls.ca_file) if self.tls else None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 return False
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as resp:
+                with urllib.request.urlopen(self.url + "/", timeout=2, context=context) as resp:
                     body = json.loads(resp.read().decode("utf-8"))
                     if resp.status == 200 and "default_version" in body:
                         return True

@@ -8,9 +8,9 @@
 
 namespace ingot::test {
 
-std::string bcrypt_hash(const std::string& password) {
+std::string bcrypt_hash(const std::string& password, const char* prefix) {
     char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (!crypt_gensalt_rn("$2y$", 4, nullptr, 0, salt, sizeof salt)) throw std::runtime_error("crypt_gensalt_rn");
+    if (!crypt_gensalt_rn(prefix, 4, nullptr, 0, salt, sizeof salt)) throw std::runtime_error("crypt_gensalt_rn");
     crypt_data data{};
     const char* hash = crypt_r(password.c_str(), salt, &data);
     if (!hash || hash[0] == '*') throw std::runtime_error("crypt_r");

@@ -7,8 +7,9 @@
 
 namespace ingot::test {
 
-// A bcrypt ($2y$) hash of `password`.
-std::string bcrypt_hash(const std::string& password);
+// A bcrypt hash of `password` (`prefix` "$2y$" as htpasswd writes, or
+// "$2b$").
+std::string bcrypt_hash(const std::string& password, const char* prefix = "$2y$");
 
 // Writes user:hash lines for each entry to `path`.
 void write_htpasswd(const std::string& path, const std::map<std::string, std::string>& users_and_passwords);

@@ -1,7 +1,6 @@
 // http_basic: an htpasswd file of bcrypt hashes, checked with libxcrypt.
 #include "conductor/auth/basic_authenticator.h"
 
-#include <crypt.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
@@ -12,6 +11,7 @@
 #include "common/errors.h"
 #include "conductor/auth/credential_cache.h"
 #include "conductor/auth/htpasswd.h"
+#include "tests/support/htpasswd_file.h"
 
 namespace ingot::conductor::auth {
 namespace {
@@ -20,10 +20,7 @@ namespace fs = std::filesystem;
 
 // What `htpasswd -B -C 4` writes, at the lowest cost so tests stay fast.
 std::string bcrypt(const std::string& password, const char* prefix = "$2y$") {
-    char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-    EXPECT_NE(crypt_gensalt_rn(prefix, 4, nullptr, 0, salt, sizeof salt), nullptr);
-    crypt_data data{};
-    return crypt_r(password.c_str(), salt, &data);
+    return test::bcrypt_hash(password, prefix);
 }
 
 std::string basic(const std::string& user_password) {

@@ -145,7 +145,7 @@ std::string RedfishVirtualMediaBoot::stage_iso(Task& task, const std::map<std::s
     const std::string ca = settings_.api_ca_file.empty() ? "" : ca_initrd_of_file(settings_.api_ca_file);
     // The token makes the ISO a secret: built for this node alone, never
     // cached, mode 0600, at a name nobody can guess.
-    const std::string name = uuid + "-" + generate_token(24) + ".iso";
+    const std::string name = uuid + "-" + generate_token(32) + ".iso";
     try {
         builder_.build_private(images.kernel, images.ramdisk, params, ca, node_iso_path(name), uuid);
     } catch (const ImageFetchError& e) {

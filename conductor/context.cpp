@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
+#include "boot/ca_initrd.h"
+#include "boot/image_cache.h"
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/strings.h"
-#include "boot/ca_initrd.h"
-#include "boot/image_cache.h"
 #include "conductor/builtin_plugins.h"
 #include "interfaces/extension.h"
 

@@ -125,11 +125,13 @@ TEST(ApiAttacks, AnonymousCallerCannotSendBmcCredentialsToItsOwnHost) {
 
     // The same steps with the administrator's password do reach the host:
     // the test above would have caught the leak.
-    ASSERT_EQ(admin.request("PATCH", "/v1/nodes/" + node,
-                            json::array({{{"op", "replace"}, {"path", "/driver_info/redfish_address"}, {"value", evil}}})
-                                .dump())
-                  .status,
-              200);
+    ASSERT_EQ(
+        admin
+            .request(
+                "PATCH", "/v1/nodes/" + node,
+                json::array({{{"op", "replace"}, {"path", "/driver_info/redfish_address"}, {"value", evil}}}).dump())
+            .status,
+        200);
     // (A power request makes the conductor log in to the BMC.)
     admin.request("PUT", "/v1/nodes/" + node + "/states/power", R"({"target": "power on"})");
     for (int i = 0; i < 200 && stolen.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -163,9 +165,9 @@ TEST(ApiAttacks, DeeplyNestedBodiesKillNothing) {
                           "{\"callback_url\": " + deep + ", \"agent_version\": \"x\"}");
     EXPECT_EQ(beat.status, 400);
     EXPECT_NE(test::api_fault(beat)["faultstring"].get<std::string>().find("deeper than 64"), std::string::npos);
-    EXPECT_EQ(c.request("POST", "/v1/nodes", "{\"driver\": \"fake-hardware\", \"extra\": {\"a\": " + deep + "}}")
-                  .status,
-              400);
+    EXPECT_EQ(
+        c.request("POST", "/v1/nodes", "{\"driver\": \"fake-hardware\", \"extra\": {\"a\": " + deep + "}}").status,
+        400);
     EXPECT_EQ(c.request("PATCH", "/v1/nodes/" + node.get<std::string>(),
                         "[{\"op\": \"add\", \"path\": \"/extra/a\", \"value\": " + deep + "}]")
                   .status,
@@ -187,7 +189,8 @@ TEST(ApiAttacks, DeeplyNestedBodiesKillNothing) {
 
 TEST(ApiAttacks, InvalidUtf8IsA400WithIronicsBody) {
     test::ConductorProcess conductor;
-    auto body = exchange(conductor.port(), request("POST", "/v1/nodes", "{\"driver\": \"fake-hardware\", \"name\": \"\xff\"}"));
+    auto body =
+        exchange(conductor.port(), request("POST", "/v1/nodes", "{\"driver\": \"fake-hardware\", \"name\": \"\xff\"}"));
     EXPECT_EQ(status_of(body), 400) << body;
     EXPECT_FALSE(fault_of(body).empty());
     auto path = exchange(conductor.port(), request("GET", "/v1/nodes/%FF%FE", ""));

@@ -130,14 +130,14 @@ protected:
         EXPECT_EQ(r.status, 201) << r.body;
         EXPECT_EQ(test::provision_action(c_, uuid, "manage")["provision_state"], "manageable");
         EXPECT_EQ(test::provision_action(c_, uuid, "provide")["provision_state"], "available");
-        auto patch = c_.request(
-            "PATCH", "/v1/nodes/" + uuid,
-            json::array(
-                {{{"op", "add"},
-                  {"path", "/instance_info"},
-                  {"value",
-                   {{"image_source", "http://example.invalid/i.raw"}, {"image_checksum", std::string(32, 'a')}}}}})
-                .dump());
+        auto patch = c_.request("PATCH", "/v1/nodes/" + uuid,
+                                json::array({{{"op", "add"},
+                                              {"path", "/instance_info"},
+                                              {"value",
+                                               {{"image_source", "http://example.invalid/i.raw"},
+                                                {"image_os_hash_algo", "sha256"},
+                                                {"image_os_hash_value", std::string(64, 'a')}}}}})
+                                    .dump());
         EXPECT_EQ(patch.status, 200) << patch.body;
         return uuid;
     }

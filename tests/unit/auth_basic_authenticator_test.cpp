@@ -68,10 +68,10 @@ TEST_F(HtpasswdTest, ChecksBcryptEntriesAndNothingElse) {
 }
 
 TEST_F(HtpasswdTest, RefusesWeakOrMalformedFilesNamingTheLine) {
-    for (const std::string& bad : {std::string("admin:$apr1$abc$defghijklmnopqrstuvw12\n"),  // htpasswd -m (MD5)
-                                   std::string("admin:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n"),
-                                   std::string("admin:plain\n"), std::string("no-colon\n"),
-                                   "a:" + bcrypt("x") + "\na:" + bcrypt("y") + "\n"}) {
+    for (const std::string& bad :
+         {std::string("admin:$apr1$abc$defghijklmnopqrstuvw12\n"),  // htpasswd -m (MD5)
+          std::string("admin:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n"), std::string("admin:plain\n"),
+          std::string("no-colon\n"), "a:" + bcrypt("x") + "\na:" + bcrypt("y") + "\n"}) {
         write(bad);
         try {
             HtpasswdFile file(path_);

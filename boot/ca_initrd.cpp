@@ -1,5 +1,7 @@
 #include "boot/ca_initrd.h"
 
+#include <zlib.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -35,6 +37,23 @@ void add_entry(std::string& out, unsigned ino, unsigned mode, const std::string&
     pad4(out);
 }
 
+// gzip of `data` (header time 0: the same input makes the same bytes).
+std::string gzip(const std::string& data) {
+    z_stream z{};
+    if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw Error("Cannot start zlib to build the CA initrd");
+    std::string out(deflateBound(&z, data.size()), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) throw Error("zlib could not compress the CA initrd");
+    return out;
+}
+
 }  // namespace
 
 std::string ca_initrd(const std::string& ca_pem) {
@@ -44,7 +63,7 @@ std::string ca_initrd(const std::string& ca_pem) {
     add_entry(out, 2, kDirectory, "etc/ingot", "");
     add_entry(out, 3, kRegularFile, file, ca_pem);
     add_entry(out, 0, 0, "TRAILER!!!", "");
-    return out;
+    return gzip(out);
 }
 
 std::string ca_initrd_of_file(const std::string& ca_file) {

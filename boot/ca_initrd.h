@@ -17,8 +17,10 @@ inline constexpr const char* kApiCaInRamdisk = "/etc/ingot/api-ca.pem";
 
 // The archive's bytes: directories etc and etc/ingot, the CA file (0644,
 // owned by root, time 0 so the same CA always makes the same bytes) and the
-// trailer, uncompressed (the kernel accepts a plain archive after a
-// compressed one).
+// trailer, gzip-compressed. Compressed on purpose: the kernel takes a plain
+// archive after a compressed ramdisk only where it starts 4-byte aligned,
+// and UEFI's kernel stub (iPXE on UEFI) puts the initrds end to end without
+// padding; a compressed archive may start anywhere.
 std::string ca_initrd(const std::string& ca_pem);
 
 // ca_initrd() of the PEM file at `ca_file`; throws Error naming the file

@@ -15,6 +15,7 @@
 #include "common/http_client.h"
 #include "common/process.h"
 #include "common/x509.h"
+#include "tests/support/ca_initrd_reader.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/loop_device.h"
 #include "tests/support/node_api.h"
@@ -43,8 +44,8 @@ json provision(HttpClient& c, const std::string& uuid, const std::string& verb) 
     do {
         n = test::get_node(c, uuid);
         const std::string state = n["provision_state"];
-        if (n["reservation"].is_null() && (state == "wait call-back" || state == "deploy failed" ||
-                                           n["target_provision_state"].is_null()))
+        if (n["reservation"].is_null() &&
+            (state == "wait call-back" || state == "deploy failed" || n["target_provision_state"].is_null()))
             return n;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     } while (std::chrono::steady_clock::now() < deadline);
@@ -66,17 +67,30 @@ protected:
         return "[conductor]\n"
                "automated_clean = false\n"
                "api_url = http://10.0.2.2:6385/\n"
-               "file_url_allowed_paths = " + dir.path() + "\n"
-               "deploy_kernel = file://" + dir.path() + "/vmlinuz\n"
+               "file_url_allowed_paths = " +
+               dir.path() +
+               "\n"
+               "deploy_kernel = file://" +
+               dir.path() +
+               "/vmlinuz\n"
                "[deploy]\n"
-               "http_root = " + dir.path() + "/http\n"
+               "http_root = " +
+               dir.path() +
+               "/http\n"
                "[pxe]\n"
-               "tftp_root = " + dir.path() + "/tftp\n"
-               "image_cache_dir = " + dir.path() + "/master\n"
+               "tftp_root = " +
+               dir.path() +
+               "/tftp\n"
+               "image_cache_dir = " +
+               dir.path() +
+               "/master\n"
                "kernel_append_params = console=ttyS0 panic=-1\n"
                "[dnsmasq]\n"
-               "dhcp_hostsdir = " + dir.path() + "/dhcp-hosts\n"
-               "dhcp_optsdir = " + dir.path() + "/dhcp-opts\n" + extra;
+               "dhcp_hostsdir = " +
+               dir.path() +
+               "/dhcp-hosts\n"
+               "dhcp_optsdir = " +
+               dir.path() + "/dhcp-opts\n" + extra;
     }
 
     void SetUp() override {
@@ -134,8 +148,10 @@ TEST_F(NetworkBoot, IpxeStagesScriptsAndImagesAndTheConductorServesThem) {
     const std::string script = read_file(path("http/pxelinux.cfg/") + kMacFile);
     ASSERT_FALSE(script.empty()) << "no per-MAC iPXE script";
     const std::string base = "http://10.0.2.2:6385/boot/" + uuid;
-    EXPECT_NE(script.find("kernel --name kernel " + base + "/deploy_kernel initrd=initrd console=ttyS0 panic=-1 "
-                          "ipa-api-url=http://10.0.2.2:6385 BOOTIF=01-" + kMacFile),
+    EXPECT_NE(script.find("kernel --name kernel " + base +
+                          "/deploy_kernel initrd=initrd console=ttyS0 panic=-1 "
+                          "ipa-api-url=http://10.0.2.2:6385 BOOTIF=01-" +
+                          kMacFile),
               std::string::npos)
         << script;
     EXPECT_NE(script.find("initrd --name initrd " + base + "/deploy_ramdisk"), std::string::npos) << script;
@@ -185,8 +201,10 @@ TEST_F(NetworkBoot, PxeWritesPxelinuxForBiosAndGrubForUefi) {
     deploy(bios);
     const std::string cfg = read_file(path("tftp/pxelinux.cfg/01-") + kMacFile);
     EXPECT_NE(cfg.find("kernel " + bios + "/deploy_kernel"), std::string::npos) << cfg;
-    EXPECT_NE(cfg.find("append initrd=" + bios + "/deploy_ramdisk console=ttyS0 panic=-1 "
-                       "ipa-api-url=http://10.0.2.2:6385 BOOTIF=01-" + kMacFile),
+    EXPECT_NE(cfg.find("append initrd=" + bios +
+                       "/deploy_ramdisk console=ttyS0 panic=-1 "
+                       "ipa-api-url=http://10.0.2.2:6385 BOOTIF=01-" +
+                       kMacFile),
               std::string::npos)
         << cfg;
     EXPECT_FALSE(fs::exists(path("tftp/grub/grub.cfg-01-") + kMacFile));
@@ -211,10 +229,7 @@ protected:
 
     // The archive's files, unpacked with GNU cpio.
     std::string unpacked_ca(const std::string& archive) {
-        fs::create_directories(path("unpacked"));
-        auto r = run_process({"sh", "-c", "cd '" + path("unpacked") + "' && cpio -idmu --quiet < '" + archive + "'"});
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-        return read_file(path("unpacked/etc/ingot/api-ca.pem"));
+        return test::ca_in_initrd(read_file(archive), path("unpacked"));
     }
 };
 
@@ -224,16 +239,17 @@ TEST_F(NetworkBootWithApiCa, EveryLoaderLoadsTheApiCaAfterTheRamdisk) {
     const std::string script = read_file(path("http/pxelinux.cfg/") + kMacFile);
     const std::string base = "http://10.0.2.2:6385/boot/" + ipxe;
     EXPECT_NE(script.find("/deploy_kernel initrd=initrd initrd=initrd1 console=ttyS0"), std::string::npos) << script;
-    EXPECT_NE(script.find("initrd --name initrd " + base + "/deploy_ramdisk || goto retry\n"
-                          "initrd --name initrd1 " + base + "/deploy_ca || goto retry\n"),
+    EXPECT_NE(script.find("initrd --name initrd " + base +
+                          "/deploy_ramdisk || goto retry\n"
+                          "initrd --name initrd1 " +
+                          base + "/deploy_ca || goto retry\n"),
               std::string::npos)
         << script;
     // Served like the ramdisk; it unpacks to the CA.
     HttpClient files(conductor_.url(), std::chrono::seconds(30));
     auto r = files.request("GET", "/boot/" + ipxe + "/deploy_ca");
     ASSERT_EQ(r.status, 200);
-    std::ofstream(path("served.cpio"), std::ios::binary) << r.body;
-    EXPECT_EQ(unpacked_ca(path("served.cpio")), read_file(path("api-ca.pem")));
+    EXPECT_EQ(test::ca_in_initrd(r.body, path("unpacked")), read_file(path("api-ca.pem")));
     EXPECT_EQ(test::provision_action(c_, ipxe, "deleted")["provision_state"], "available");
     EXPECT_FALSE(fs::exists(path("http/" + ipxe + "/deploy_ca")));
     ASSERT_EQ(c_.request("DELETE", "/v1/nodes/" + ipxe).status, 204);
@@ -269,9 +285,9 @@ TEST(NetworkBootApiCa, ACaFileThatIsNoCertificateStopsTheStart) {
 
 TEST_F(NetworkBoot, MissingImagesOrPortsFailValidationWithTheirNames) {
     // No port: network boot cannot work, and validate says why.
-    auto r = c_.request("POST", "/v1/nodes",
-                        json({{"driver", "fake-hardware"}, {"boot_interface", "ipxe"}, {"deploy_interface", "direct"}})
-                            .dump());
+    auto r = c_.request(
+        "POST", "/v1/nodes",
+        json({{"driver", "fake-hardware"}, {"boot_interface", "ipxe"}, {"deploy_interface", "direct"}}).dump());
     ASSERT_EQ(r.status, 201) << r.body;
     const std::string uuid = json::parse(r.body)["uuid"];
     json v = json::parse(c_.request("GET", "/v1/nodes/" + uuid + "/validate").body);

@@ -19,6 +19,7 @@
 
 #include "common/http_client.h"
 #include "common/process.h"
+#include "tests/support/ca_initrd_reader.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/node_api.h"
 #include "tests/support/vbmc_process.h"
@@ -123,7 +124,8 @@ protected:
     std::string stored_token(const std::string& uuid) const {
         auto r = run_process({"sqlite3", conductor_.state_dir() + "/ingot.sqlite",
                               "SELECT json_extract(driver_internal_info, '$.agent_secret_token') FROM nodes "
-                              "WHERE uuid = '" + uuid + "'"});
+                              "WHERE uuid = '" +
+                                  uuid + "'"});
         return trim_newline(r.out);
     }
     static std::string trim_newline(std::string s) {
@@ -259,12 +261,8 @@ TEST_F(VirtualMediaBoot, DeployAttachesTheAgentIsoAndUndeployEjectsIt) {
               std::string::npos)
         << cfg;
     EXPECT_NE(cfg.find("initrd /initrd /extra.cpio\n"), std::string::npos) << cfg;
-    write_file(path("extra.cpio"), from_iso(isos[0], "/extra.cpio"));
-    fs::create_directories(path("unpacked"));
-    auto x = run_process({"sh", "-c", "cd '" + path("unpacked") + "' && cpio -idm --quiet < '" + path("extra.cpio") + "'"});
-    ASSERT_EQ(x.exit_code, 0) << x.err;
-    EXPECT_EQ(read_file(path("unpacked/etc/ingot/api-ca.pem")), read_file(bmc_.ca_file()));
-    x = run_process({"xorriso", "-indev", isos[0], "-report_el_torito", "plain"});
+    EXPECT_EQ(test::ca_in_initrd(from_iso(isos[0], "/extra.cpio"), path("unpacked")), read_file(bmc_.ca_file()));
+    auto x = run_process({"xorriso", "-indev", isos[0], "-report_el_torito", "plain"});
     EXPECT_NE(x.out.find(" BIOS "), std::string::npos) << x.out;
     EXPECT_NE(x.out.find(" UEFI "), std::string::npos) << x.out;
 

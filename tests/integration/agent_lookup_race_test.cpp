@@ -36,35 +36,20 @@ namespace {
 constexpr const char* kMac = "52:54:00:7a:c0:01";
 constexpr const char* kThief = "127.0.0.2";
 
-json wait_for(HttpClient& c, const std::string& uuid, const std::function<bool(const json&)>& done,
-              std::chrono::seconds limit = std::chrono::seconds(30)) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    json n;
-    do {
-        n = test::get_node(c, uuid);
-        if (n["reservation"].is_null() && done(n)) return n;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    } while (std::chrono::steady_clock::now() < deadline);
-    return n;
-}
-
-json in_state(HttpClient& c, const std::string& uuid, const std::string& state) {
-    return wait_for(c, uuid, [&](const json& n) { return n["provision_state"] == state; });
-}
-
 class AgentChannelAttack : public ::testing::Test {
 protected:
     explicit AgentChannelAttack(const std::string& extra_config = "")
-        : conductor("[agent]\npost_deploy_get_power_state_retries = 0\n"
-                    "[deploy]\npower_off_after_deploy_failure = false\n" +
-                    extra_config) {
+        : conductor(
+              "[agent]\npost_deploy_get_power_state_retries = 0\n"
+              "[deploy]\npower_off_after_deploy_failure = false\n" +
+              extra_config) {
         thief.set_local_address(kThief);
-        agent.on("deploy.get_deploy_steps",
-                 {"SUCCEEDED",
-                  {{"deploy_steps",
-                    {{"GenericHardwareManager",
-                      {{{"step", "write_image"}, {"priority", 0}, {"interface", "deploy"}}}}}},
-                   {"hardware_manager_version", {{"generic_hardware_manager", "1.2"}}}}});
+        agent.on(
+            "deploy.get_deploy_steps",
+            {"SUCCEEDED",
+             {{"deploy_steps",
+               {{"GenericHardwareManager", {{{"step", "write_image"}, {"priority", 0}, {"interface", "deploy"}}}}}},
+              {"hardware_manager_version", {{"generic_hardware_manager", "1.2"}}}}});
     }
 
     // An available direct-deploy node with one port, an image and a config
@@ -90,17 +75,19 @@ protected:
     }
 
     void deploy(const std::string& uuid) {
-        auto r = c.request("PUT", "/v1/nodes/" + uuid + "/states/provision",
-                           json({{"target", "active"}, {"configdrive", {{"meta_data", {{"root_password", "s3"}}}}}})
-                               .dump());
+        auto r =
+            c.request("PUT", "/v1/nodes/" + uuid + "/states/provision",
+                      json({{"target", "active"}, {"configdrive", {{"meta_data", {{"root_password", "s3"}}}}}}).dump());
         ASSERT_EQ(r.status, 202) << r.body;
-        ASSERT_EQ(in_state(c, uuid, "wait call-back")["provision_state"], "wait call-back");
+        ASSERT_EQ(test::wait_for_provision_state(c, uuid, "wait call-back")["provision_state"], "wait call-back");
     }
 
-    HttpResponse lookup(HttpClient& from, const std::string& query) { return from.request("GET", "/v1/lookup?" + query); }
+    HttpResponse lookup(HttpClient& from, const std::string& query) {
+        return from.request("GET", "/v1/lookup?" + query);
+    }
 
-    HttpResponse heartbeat(HttpClient& from, const std::string& uuid, const std::string& token,
-                           const std::string& url, const std::string& cert) {
+    HttpResponse heartbeat(HttpClient& from, const std::string& uuid, const std::string& token, const std::string& url,
+                           const std::string& cert) {
         json body = {{"callback_url", url}, {"agent_token", token}, {"agent_version", "0.1.0"}};
         if (!cert.empty()) body["agent_verify_ca"] = cert;
         return from.request("POST", "/v1/heartbeat/" + uuid, body.dump());
@@ -153,7 +140,7 @@ TEST_F(AgentChannelAttack, AListedUuidAloneGetsNoToken) {
     ASSERT_FALSE(token.empty());
     r = heartbeat(c, uuid, token, agent.url(), agent.certificate_pem());
     ASSERT_EQ(r.status, 202) << r.body;
-    json n = wait_for(c, uuid, [&](const json&) { return agent.ran().size() >= 2; });
+    json n = test::wait_for_node(c, uuid, [&](const json&) { return agent.ran().size() >= 2; });
     ASSERT_EQ(agent.ran().size(), 2u) << n.dump();
     const json step = agent.params_of("deploy.execute_deploy_step")["step"];
     EXPECT_EQ(step["args"]["configdrive"]["meta_data"]["root_password"], "s3");
@@ -173,7 +160,7 @@ TEST_F(AgentChannelAttack, ASecondLookupIsRefusedRecordedAndFailsTheDeploy) {
     EXPECT_EQ(r.body.find(token), std::string::npos);
 
     // Two machines claim the node: the token is revoked, the deploy fails.
-    json n = in_state(c, uuid, "deploy failed");
+    json n = test::wait_for_provision_state(c, uuid, "deploy failed");
     ASSERT_EQ(n["provision_state"], "deploy failed") << n.dump();
     const std::string error = n["last_error"];
     EXPECT_NE(error.find("Agent token revoked"), std::string::npos) << error;
@@ -211,7 +198,7 @@ TEST_F(AgentChannelAttack, AThiefThatLooksUpFirstIsExposedByTheRealAgent) {
     // The real machine boots and looks up: refused, and the stolen token dies.
     r = lookup(c, std::string("addresses=") + kMac + "&node_uuid=" + uuid);
     EXPECT_EQ(r.status, 404);
-    json n = in_state(c, uuid, "deploy failed");
+    json n = test::wait_for_provision_state(c, uuid, "deploy failed");
     ASSERT_EQ(n["provision_state"], "deploy failed") << n.dump();
     EXPECT_NE(n["last_error"].get<std::string>().find("looked up again from 127.0.0.1 after its agent token had "
                                                       "been issued to 127.0.0.2"),
@@ -244,7 +231,7 @@ TEST_F(AgentChannelAttack, HeartbeatsComeOnlyFromTheTokensAddress) {
     // From the token's address, the agent goes on.
     r = heartbeat(c, uuid, token, agent.url(), agent.certificate_pem());
     EXPECT_EQ(r.status, 202) << r.body;
-    wait_for(c, uuid, [&](const json&) { return agent.ran().size() >= 2; });
+    test::wait_for_node(c, uuid, [&](const json&) { return agent.ran().size() >= 2; });
     EXPECT_EQ(agent.ran().size(), 2u);
 }
 
@@ -261,7 +248,7 @@ TEST_F(AgentBehindNat, TheAddressCheckCanBeTurnedOff) {
     moved.set_local_address(kThief);  // the NAT gave the agent another address
     auto r = heartbeat(moved, uuid, token, agent.url(), agent.certificate_pem());
     EXPECT_EQ(r.status, 202) << r.body;
-    wait_for(c, uuid, [&](const json&) { return agent.ran().size() >= 2; });
+    test::wait_for_node(c, uuid, [&](const json&) { return agent.ran().size() >= 2; });
     EXPECT_EQ(agent.ran().size(), 2u);
 }
 
@@ -277,12 +264,11 @@ TEST_F(AgentChannelAttack, TheAgentsCertificateIsPinnedAndPlainHttpRefused) {
               "require_tls).");
     r = heartbeat(c, uuid, token, agent.url(), "-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n");
     EXPECT_EQ(r.status, 400);
-    EXPECT_EQ(test::api_fault(r)["faultstring"].get<std::string>().rfind("Invalid agent_verify_ca: ", 0), 0u)
-        << r.body;
+    EXPECT_EQ(test::api_fault(r)["faultstring"].get<std::string>().rfind("Invalid agent_verify_ca: ", 0), 0u) << r.body;
 
     r = heartbeat(c, uuid, token, agent.url(), agent.certificate_pem());
     ASSERT_EQ(r.status, 202) << r.body;
-    json n = wait_for(c, uuid, [&](const json&) { return agent.ran().size() >= 2; });
+    json n = test::wait_for_node(c, uuid, [&](const json&) { return agent.ran().size() >= 2; });
     EXPECT_EQ(n["driver_internal_info"]["agent_verify_ca"], agent.certificate_pem());
     // Another certificate for the same agent: someone else holds the URL.
     test::ScriptedAgent other(token);
@@ -305,7 +291,7 @@ TEST_F(AgentChannelAttack, TheConductorTalksOnlyToThePinnedCertificate) {
     test::ScriptedAgent real(token);
     auto r = heartbeat(c, uuid, token, agent.url(), real.certificate_pem());
     ASSERT_EQ(r.status, 202) << r.body;
-    json n = in_state(c, uuid, "deploy failed");
+    json n = test::wait_for_provision_state(c, uuid, "deploy failed");
     ASSERT_EQ(n["provision_state"], "deploy failed") << n.dump();
     EXPECT_NE(n["last_error"].get<std::string>().find("Failed to connect to the agent"), std::string::npos)
         << n["last_error"];
@@ -323,13 +309,12 @@ TEST_F(PlainHttpAgents, AreAcceptedWhenRequireTlsIsOff) {
     ASSERT_FALSE(HasFailure());
     const std::string token = agent_lookup(uuid);
     test::ScriptedAgent plain(token, test::ScriptedAgent::Plain::yes);
-    plain.on("deploy.get_deploy_steps",
-             {"SUCCEEDED",
-              {{"deploy_steps", {{"GenericHardwareManager", json::array()}}},
-               {"hardware_manager_version", {{"generic_hardware_manager", "1.2"}}}}});
+    plain.on("deploy.get_deploy_steps", {"SUCCEEDED",
+                                         {{"deploy_steps", {{"GenericHardwareManager", json::array()}}},
+                                          {"hardware_manager_version", {{"generic_hardware_manager", "1.2"}}}}});
     auto r = heartbeat(c, uuid, token, plain.url(), "");
     ASSERT_EQ(r.status, 202) << r.body;
-    wait_for(c, uuid, [&](const json&) { return plain.ran().size() >= 2; });
+    test::wait_for_node(c, uuid, [&](const json&) { return plain.ran().size() >= 2; });
     EXPECT_EQ(plain.ran().size(), 2u);
 }
 

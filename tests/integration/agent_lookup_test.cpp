@@ -222,25 +222,6 @@ TEST_F(AgentLookupTest, HeartbeatRecordsTheAgentAndRefusesBadRequests) {
 
 // --- The direct deploy interface driven by heartbeats -----------------------
 
-// Waits until `done(node)` holds for the node as the API shows it (unlocked),
-// or `limit` passes; returns the last read.
-template <typename Pred>
-json wait_for(HttpClient& c, const std::string& uuid, Pred done,
-              std::chrono::seconds limit = std::chrono::seconds(30)) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    json n;
-    do {
-        n = test::get_node(c, uuid);
-        if (n["reservation"].is_null() && done(n)) return n;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    } while (std::chrono::steady_clock::now() < deadline);
-    return n;
-}
-
-json in_state(HttpClient& c, const std::string& uuid, const std::string& state) {
-    return wait_for(c, uuid, [&](const json& n) { return n["provision_state"] == state; });
-}
-
 // Writes agent_url and agent_secret_token into a node's driver_internal_info
 // as a previous operation's agent would have left them.
 void plant_agent(const test::ConductorProcess& p, const std::string& uuid) {
@@ -335,7 +316,7 @@ protected:
         while (agent.ran().size() < commands && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         ASSERT_GE(agent.ran().size(), commands);
-        wait_for(c, uuid, [](const json&) { return true; });
+        test::wait_for_node(c, uuid, [](const json&) { return true; });
     }
 
     std::vector<json> history(const std::string& uuid) {
@@ -355,7 +336,7 @@ protected:
 TEST_F(AgentDeployFlowTest, HeartbeatsDriveADirectDeployToActive) {
     const std::string uuid = available_node("d1", kMac);
     start(uuid, "active");
-    json n = in_state(c, uuid, "wait call-back");
+    json n = test::wait_for_provision_state(c, uuid, "wait call-back");
     ASSERT_EQ(n["provision_state"], "wait call-back") << n.dump();
     EXPECT_EQ(n["target_provision_state"], "active");
     EXPECT_EQ(n["power_state"], "power on") << "rebooted into the ramdisk";
@@ -363,7 +344,7 @@ TEST_F(AgentDeployFlowTest, HeartbeatsDriveADirectDeployToActive) {
 
     const std::string token = lookup(uuid);
     heartbeat_and_wait(uuid, token, 2);  // get_deploy_steps, execute_deploy_step
-    n = in_state(c, uuid, "wait call-back");
+    n = test::wait_for_provision_state(c, uuid, "wait call-back");
     EXPECT_EQ(n["deploy_step"]["step"], "write_image");
     EXPECT_EQ(n["driver_internal_info"]["agent_url"], agent.url());
     const json image_info = agent.params_of("deploy.execute_deploy_step")["step"]["args"]["image_info"];
@@ -374,11 +355,11 @@ TEST_F(AgentDeployFlowTest, HeartbeatsDriveADirectDeployToActive) {
     // Still writing: the node waits, and its callback timeout restarts.
     heartbeat(uuid, token);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    EXPECT_EQ(in_state(c, uuid, "wait call-back")["provision_state"], "wait call-back");
+    EXPECT_EQ(test::wait_for_provision_state(c, uuid, "wait call-back")["provision_state"], "wait call-back");
 
     agent.finish();
     heartbeat(uuid, token);
-    n = in_state(c, uuid, "active");
+    n = test::wait_for_provision_state(c, uuid, "active");
     ASSERT_EQ(n["provision_state"], "active") << n.dump();
     EXPECT_TRUE(n["target_provision_state"].is_null());
     EXPECT_TRUE(n["last_error"].is_null());
@@ -404,12 +385,12 @@ TEST_F(AgentDeployFlowTest, AFailedCommandFailsTheDeployAndANewDeployForgetsTheA
              {"FAILED", nullptr, {{"message", "Error writing image"}, {"details", "checksum mismatch"}}});
     const std::string uuid = available_node("d2", kMac);
     start(uuid, "active");
-    ASSERT_EQ(in_state(c, uuid, "wait call-back")["provision_state"], "wait call-back");
+    ASSERT_EQ(test::wait_for_provision_state(c, uuid, "wait call-back")["provision_state"], "wait call-back");
     const std::string token = lookup(uuid);
     heartbeat_and_wait(uuid, token, 2);
     agent.finish();
     heartbeat(uuid, token);
-    json n = in_state(c, uuid, "deploy failed");
+    json n = test::wait_for_provision_state(c, uuid, "deploy failed");
     ASSERT_EQ(n["provision_state"], "deploy failed") << n.dump();
     EXPECT_EQ(n["last_error"], "Deploy step deploy.write_image failed on node " + uuid + ". checksum mismatch");
     EXPECT_EQ(n["deploy_step"], json::object());
@@ -423,7 +404,7 @@ TEST_F(AgentDeployFlowTest, AFailedCommandFailsTheDeployAndANewDeployForgetsTheA
     // Deploying again forgets that agent: its token no longer works and a
     // new lookup mints a new one.
     start(uuid, "active");
-    n = in_state(c, uuid, "wait call-back");
+    n = test::wait_for_provision_state(c, uuid, "wait call-back");
     ASSERT_EQ(n["provision_state"], "wait call-back") << n.dump();
     EXPECT_TRUE(n["last_error"].is_null());
     for (const char* gone : {"agent_url", "agent_secret_token", "agent_last_heartbeat", "agent_pending_command"})
@@ -444,7 +425,7 @@ TEST_F(AgentDeployFlowTest, StartingAnOperationForgetsAPreviousAgentWhateverTheI
     const std::string uuid = available_node("f1", kMac, "fake");
     plant_agent(conductor, uuid);
     start(uuid, "active");
-    json n = in_state(c, uuid, "active");
+    json n = test::wait_for_provision_state(c, uuid, "active");
     ASSERT_EQ(n["provision_state"], "active") << n.dump();
     for (const char* gone : {"agent_url", "agent_secret_token", "agent_last_heartbeat"})
         EXPECT_FALSE(n["driver_internal_info"].contains(gone)) << gone;
@@ -454,17 +435,17 @@ TEST_F(AgentDeployFlowTest, ManualCleanRunsTheStepThenReturnsToManageable) {
     const std::string uuid = available_node("m1", kMac);
     ASSERT_EQ(test::provision_action(c, uuid, "manage")["provision_state"], "manageable");
     start(uuid, "clean", {{"clean_steps", json::array({{{"interface", "deploy"}, {"step", "erase_devices"}}})}});
-    json n = in_state(c, uuid, "clean wait");
+    json n = test::wait_for_provision_state(c, uuid, "clean wait");
     ASSERT_EQ(n["provision_state"], "clean wait") << n.dump();
     EXPECT_EQ(n["target_provision_state"], "manageable");
     const std::string token = lookup(uuid);
     heartbeat_and_wait(uuid, token, 2);  // get_clean_steps, execute_clean_step
-    n = in_state(c, uuid, "clean wait");
+    n = test::wait_for_provision_state(c, uuid, "clean wait");
     EXPECT_EQ(n["clean_step"]["step"], "erase_devices");
     EXPECT_EQ(agent.params_of("clean.execute_clean_step")["clean_version"]["generic_hardware_manager"], "1.2");
     agent.finish();
     heartbeat(uuid, token);
-    n = in_state(c, uuid, "manageable");
+    n = test::wait_for_provision_state(c, uuid, "manageable");
     ASSERT_EQ(n["provision_state"], "manageable") << n.dump();
     EXPECT_TRUE(n["last_error"].is_null());
     EXPECT_EQ(n["clean_step"], json::object());

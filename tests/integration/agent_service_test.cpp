@@ -15,6 +15,7 @@
 #include "tests/support/agent_process.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/node_api.h"
+#include "tests/support/node_records.h"
 
 using namespace ingot;
 using nlohmann::json;
@@ -91,16 +92,7 @@ TEST(AgentServiceTest, LooksUpItsNodeAndHeartbeats) {
     ASSERT_EQ(r.status, 201) << r.body;
     const std::string uuid = json::parse(r.body)["uuid"];
     ASSERT_EQ(c.request("POST", "/v1/ports", json({{"address", mac}, {"node_uuid", uuid}}).dump()).status, 201);
-    {
-        SQLite::Database db(conductor.state_dir() + "/ingot.sqlite", SQLite::OPEN_READWRITE);
-        db.setBusyTimeout(5000);
-        SQLite::Statement q(db,
-                            "UPDATE nodes SET provision_state = 'wait call-back', target_provision_state = 'active', "
-                            "provision_updated_at = ?, row_version = row_version + 1 WHERE uuid = ?");
-        q.bind(1, utc_now_iso());
-        q.bind(2, uuid);
-        ASSERT_EQ(q.exec(), 1);
-    }
+    ASSERT_TRUE(test::put_in_wait_callback(conductor, uuid));
 
     AgentProcess agent({"--api-url", conductor.url(), "--mac", mac});
     json node;
@@ -152,16 +144,7 @@ TEST(AgentServiceTest, AsyncCommandEndHeartbeatsAtOnce) {
         q.bind(1, uuid);
         return q.executeStep() ? json::parse(q.getColumn(0).getString()) : json::object();
     };
-    {
-        SQLite::Database db(conductor.state_dir() + "/ingot.sqlite", SQLite::OPEN_READWRITE);
-        db.setBusyTimeout(5000);
-        SQLite::Statement q(db,
-                            "UPDATE nodes SET provision_state = 'wait call-back', target_provision_state = 'active', "
-                            "provision_updated_at = ?, row_version = row_version + 1 WHERE uuid = ?");
-        q.bind(1, utc_now_iso());
-        q.bind(2, uuid);
-        ASSERT_EQ(q.exec(), 1);
-    }
+    ASSERT_TRUE(test::put_in_wait_callback(conductor, uuid));
 
     AgentProcess agent({"--api-url", conductor.url(), "--mac", mac});
     std::string first_beat, token;

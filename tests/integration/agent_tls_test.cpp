@@ -18,6 +18,7 @@
 #include "tests/support/agent_process.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/node_api.h"
+#include "tests/support/node_records.h"
 #include "tests/support/vbmc_process.h"
 
 using namespace ingot;
@@ -43,16 +44,7 @@ std::string waiting_node(const test::ConductorProcess& p, HttpClient& c, const j
     EXPECT_EQ(r.status, 201) << r.body;
     const std::string uuid = json::parse(r.body)["uuid"];
     EXPECT_EQ(c.request("POST", "/v1/ports", json({{"address", kMac}, {"node_uuid", uuid}}).dump()).status, 201);
-    SQLite::Database db(p.state_dir() + "/ingot.sqlite", SQLite::OPEN_READWRITE);
-    db.setBusyTimeout(5000);
-    SQLite::Statement q(db,
-                        "UPDATE nodes SET provision_state = 'wait call-back', target_provision_state = 'active', "
-                        "provision_updated_at = ?, driver_internal_info = ?, row_version = row_version + 1 "
-                        "WHERE uuid = ?");
-    q.bind(1, utc_now_iso());
-    q.bind(2, internal.dump());
-    q.bind(3, uuid);
-    EXPECT_EQ(q.exec(), 1);
+    EXPECT_TRUE(test::put_in_wait_callback(p, uuid, internal.dump()));
     return uuid;
 }
 
@@ -97,8 +89,9 @@ TEST_F(AgentTls, TheAgentVerifiesTheConductorWithTheCaItIsGiven) {
     EXPECT_EQ(internal["agent_url"], agent.url());
     EXPECT_EQ(internal["agent_verify_ca"], agent.certificate_pem());
     // The conductor says how the agent came and how it will reach it.
-    EXPECT_NE(conductor.log().find("agent.connected node=" + uuid + " address=127.0.0.1 api_scheme=https callback_url=" +
-                                   agent.url() + " agent_tls=pinned certificate_sha256="),
+    EXPECT_NE(conductor.log().find("agent.connected node=" + uuid +
+                                   " address=127.0.0.1 api_scheme=https callback_url=" + agent.url() +
+                                   " agent_tls=pinned certificate_sha256="),
               std::string::npos)
         << conductor.log();
     EXPECT_NE(agent.log().find("agent.api_tls verify=true ca=" + ca.ca_cert + " from=--api-ca"), std::string::npos)
@@ -146,8 +139,8 @@ TEST_F(AgentTls, AVirtualMediaAgentUsesTheTokenOnItsCommandLine) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(json::parse(r.body)["config"]["agent_token"], "******");
 
-    test::AgentProcess agent({"--api-url", conductor.url(), "--mac", kMac, "--api-ca", ca.ca_cert,
-                              "--kernel-cmdline", cmdline("boot_method=vmedia ipa-agent-token=" + token)});
+    test::AgentProcess agent({"--api-url", conductor.url(), "--mac", kMac, "--api-ca", ca.ca_cert, "--kernel-cmdline",
+                              cmdline("boot_method=vmedia ipa-agent-token=" + token)});
     const json internal = wait_for_heartbeat(conductor, uuid);
     ASSERT_TRUE(internal.contains("agent_last_heartbeat")) << agent.log() << conductor.log();
     EXPECT_EQ(internal["agent_secret_token"], token) << "the token changed";

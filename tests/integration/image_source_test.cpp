@@ -130,9 +130,10 @@ protected:
     void expect_nothing_leaked(const std::string& uuid, const std::string& secret) {
         for (const char* root : {"master", "http"}) {
             if (!fs::exists(path(root))) continue;
-            for (const auto& e : fs::recursive_directory_iterator(path(root)))
-                if (e.is_regular_file())
-                    EXPECT_EQ(read_file(e.path()).find(secret), std::string::npos) << "copied to " << e.path();
+            for (const auto& e : fs::recursive_directory_iterator(path(root))) {
+                if (!e.is_regular_file()) continue;
+                EXPECT_EQ(read_file(e.path()).find(secret), std::string::npos) << "copied to " << e.path();
+            }
         }
         HttpClient files(conductor_.url(), std::chrono::seconds(10));
         for (const char* name : {"deploy_kernel", "deploy_ramdisk"}) {
@@ -212,8 +213,10 @@ TEST_F(ImageSources, AllowedFilesAreStagedAndServedAsBefore) {
     auto r = files.request("GET", "/boot/" + uuid + "/deploy_kernel");
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, read_file(path("images/vmlinuz")));
-    for (const auto& e : fs::directory_iterator(path("master")))
-        if (e.is_regular_file()) EXPECT_EQ(mode_of(e.path()), 0644u) << e.path();
+    for (const auto& e : fs::directory_iterator(path("master"))) {
+        if (!e.is_regular_file()) continue;
+        EXPECT_EQ(mode_of(e.path()), 0644u) << e.path();
+    }
 }
 
 TEST_F(ImageSources, VirtualMediaIsosAndInstanceImagesAreCheckedToo) {

@@ -2,7 +2,6 @@
 // uwsgi from a private directory) and a real conductor process: tokens as
 // clients get them from Keystone, validated by the conductor with its own
 // service token, over real HTTP.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +16,7 @@
 #include "tests/support/conductor_process.h"
 #include "tests/support/keystone_process.h"
 #include "tests/support/node_api.h"
+#include "tests/support/node_records.h"
 
 using namespace ingot;
 using nlohmann::json;
@@ -79,14 +79,7 @@ void expect_401_with_challenge(const HttpResponse& r, const std::string& what) {
 // Puts the node in `wait call-back`, where its agent looks it up, as a
 // deploy that boots the ramdisk leaves it (fake-hardware has no such step).
 void wait_for_agent(const test::ConductorProcess& conductor, const std::string& uuid) {
-    SQLite::Database db(conductor.state_dir() + "/ingot.sqlite", SQLite::OPEN_READWRITE);
-    db.setBusyTimeout(5000);
-    SQLite::Statement q(db,
-                        "UPDATE nodes SET provision_state = 'wait call-back', target_provision_state = 'active', "
-                        "provision_updated_at = ?, row_version = row_version + 1 WHERE uuid = ?");
-    q.bind(1, utc_now_iso());
-    q.bind(2, uuid);
-    ASSERT_EQ(q.exec(), 1);
+    ASSERT_TRUE(test::put_in_wait_callback(conductor, uuid));
 }
 
 std::set<std::string> node_names(const HttpResponse& r) {

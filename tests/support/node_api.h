@@ -42,6 +42,25 @@ inline nlohmann::json wait_for_power_action(HttpClient& c, const std::string& no
     return n;
 }
 
+// Polls until `done(node)` holds for the node as the API shows it
+// (unlocked) or `limit` passes; returns the node as last read.
+template <typename Pred>
+nlohmann::json wait_for_node(HttpClient& c, const std::string& node, Pred done,
+                             std::chrono::seconds limit = std::chrono::seconds(30)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    nlohmann::json n;
+    do {
+        n = get_node(c, node);
+        if (n["reservation"].is_null() && done(n)) return n;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    } while (std::chrono::steady_clock::now() < deadline);
+    return n;
+}
+
+inline nlohmann::json wait_for_provision_state(HttpClient& c, const std::string& node, const std::string& state) {
+    return wait_for_node(c, node, [&](const nlohmann::json& n) { return n["provision_state"] == state; });
+}
+
 // PUT .../states/power and wait; returns the node afterwards.
 inline nlohmann::json power_action(HttpClient& c, const std::string& node, const std::string& target,
                                    std::chrono::seconds limit = std::chrono::seconds(60)) {

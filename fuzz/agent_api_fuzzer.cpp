@@ -91,7 +91,8 @@ void check_answer(const http::Request& req, const http::Response& r, size_t comm
     const auto body = try_parse_json(r.body);
     fuzz::check(body.is_object(), "agent API body is not a JSON object: " + what);
     if (r.status >= 400)
-        fuzz::check(body.contains("faultcode") && body.contains("faultstring"), "agent fault without IPA's shape: " + what);
+        fuzz::check(body.contains("faultcode") && body.contains("faultstring"),
+                    "agent fault without IPA's shape: " + what);
     if (!echoes_token(req))
         fuzz::check(r.body.find(kToken) == std::string::npos, "the agent token was answered: " + what);
     const auto token = req.query_value("agent_token");

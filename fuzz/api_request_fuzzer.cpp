@@ -138,13 +138,12 @@ struct World {
 std::unique_ptr<World> g_world;
 
 const char* const kMethods[] = {"GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"};
-const char* const kSegments[] = {"v1",          "nodes",        "ports",       "portgroups", "chassis",
-                                 "drivers",     "conductors",   "detail",      "states",     "provision",
-                                 "power",       "maintenance",  "validate",    "vendor_passthru",
-                                 "target",      "history",      "boot_device", "supported",  "lookup",
-                                 "heartbeat",   "extensions",   "properties",  "raid",       "traits",
-                                 "fake-hardware", "boot_mode",  "secure_boot", "inject_nmi", "indicators",
-                                 "bios",        "management",   "console",     "vifs",       "allocations"};
+const char* const kSegments[] = {
+    "v1",         "nodes",   "ports",       "portgroups",    "chassis",     "drivers",     "conductors",
+    "detail",     "states",  "provision",   "power",         "maintenance", "validate",    "vendor_passthru",
+    "target",     "history", "boot_device", "supported",     "lookup",      "heartbeat",   "extensions",
+    "properties", "raid",    "traits",      "fake-hardware", "boot_mode",   "secure_boot", "inject_nmi",
+    "indicators", "bios",    "management",  "console",       "vifs",        "allocations"};
 const char* const kVersions[] = {"latest", "1.1", "1.9", "1.31", "1.45", "1.58", "1.82", "1.83", "2.0"};
 
 std::string segment(FuzzedDataProvider& in, const World& w) {
@@ -180,7 +179,8 @@ api::Request request_from(FuzzedDataProvider& in, const World& w) {
     } else if (in.ConsumeBool()) {
         req.headers["content-type"] = in.ConsumeRandomLengthString(32);
     }
-    if (in.ConsumeIntegralInRange(0, 7) == 0) req.headers[in.ConsumeRandomLengthString(24)] = in.ConsumeRandomLengthString(32);
+    if (in.ConsumeIntegralInRange(0, 7) == 0)
+        req.headers[in.ConsumeRandomLengthString(24)] = in.ConsumeRandomLengthString(32);
     req.body = in.ConsumeRemainingBytesAsString();
     return req;
 }

@@ -112,8 +112,7 @@ void check_words(std::string_view word) {
     try {
         const std::string out = boot::ipxe_word(word);
         fuzz::check(out == word, "ipxe_word changed its word");
-        fuzz::check(words(out).size() == 1 && out[0] != '#' && out.find("${") == std::string::npos &&
-                        !has_control(out),
+        fuzz::check(words(out).size() == 1 && out[0] != '#' && out.find("${") == std::string::npos && !has_control(out),
                     "ipxe_word let through " + out);
     } catch (const interfaces::InvalidParameter&) {
     }

@@ -70,7 +70,8 @@ void check_outside(const Place& p) {
         fuzz::check(name == "root" || name == "outside", "the archive wrote next to its root: " + name);
     }
     for (const auto& entry : fs::directory_iterator(p.outside))
-        fuzz::check(entry.path().filename() == "canary", "the archive wrote outside its root: " + entry.path().string());
+        fuzz::check(entry.path().filename() == "canary",
+                    "the archive wrote outside its root: " + entry.path().string());
     struct stat st {};
     fuzz::check(::lstat((p.outside + "/canary").c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
                     (st.st_mode & 07777) == 0644 && st.st_nlink == 1,

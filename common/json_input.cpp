@@ -32,9 +32,22 @@ size_t json_text_depth(std::string_view text, size_t limit) {
     return deepest;
 }
 
+namespace {
+
+// nlohmann's lexer reads a NUL byte as the end of the input, so that
+// "{...}\0<anything>" would parse as "{...}" with the rest, even bytes
+// that are not UTF-8, silently ignored. JSON text never holds a NUL (one
+// inside a string must be escaped), so a text with one is refused.
+bool has_nul(std::string_view text) {
+    return text.find('\0') != std::string_view::npos;
+}
+
+}  // namespace
+
 nlohmann::json parse_json(std::string_view text, size_t max_depth) {
     if (json_text_depth(text, max_depth) > max_depth)
         throw JsonInputError("JSON nested deeper than " + std::to_string(max_depth) + " levels");
+    if (has_nul(text)) throw JsonInputError("JSON text holds a NUL byte");
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
@@ -43,7 +56,8 @@ nlohmann::json parse_json(std::string_view text, size_t max_depth) {
 }
 
 nlohmann::json try_parse_json(std::string_view text, size_t max_depth) {
-    if (json_text_depth(text, max_depth) > max_depth) return nlohmann::json(nlohmann::json::value_t::discarded);
+    if (json_text_depth(text, max_depth) > max_depth || has_nul(text))
+        return nlohmann::json(nlohmann::json::value_t::discarded);
     return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 

@@ -211,7 +211,7 @@ Record Session::insert(const Table& t, const Record& values) {
     int64_t id = 0;
     try {
         SQLite::Statement& st = conn_.prepare(sql);
-        ResetOnExit done(st);
+        ResetOnExit done{st};
         for (size_t i = 0; i < binds.size(); ++i)
             bind_value(st, static_cast<int>(i + 1), binds[i].first, binds[i].second);
         st.exec();
@@ -229,7 +229,7 @@ std::optional<Record> Session::find(const Table& t, const std::string& column, c
     std::string sql = "SELECT " + select_list(t, cols) + " FROM " + t.name + " WHERE " +
                       (column == "id" ? t.name + ".id" : column_sql(t, column)) + " = ?";
     SQLite::Statement& st = conn_.prepare(sql);
-    ResetOnExit done(st);
+    ResetOnExit done{st};
     bind_value(st, 1, column == "id" ? nullptr : t.find(column), value);
     if (!st.executeStep()) return std::nullopt;
     return read_row(st, cols);
@@ -274,7 +274,7 @@ std::vector<Record> Session::list(const Table& t, const ListQuery& q) {
     if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
 
     SQLite::Statement& st = conn_.prepare(sql);
-    ResetOnExit done(st);
+    ResetOnExit done{st};
     for (size_t i = 0; i < binds.size(); ++i) bind_value(st, static_cast<int>(i + 1), binds[i].first, binds[i].second);
     std::vector<Record> out;
     while (st.executeStep()) out.push_back(read_row(st, cols));
@@ -286,7 +286,7 @@ long long Session::count(const Table& t, const std::vector<Filter>& filters) {
     std::string where = where_clause(t, filters, binds);
     std::string sql = "SELECT COUNT(*) FROM " + t.name + (where.empty() ? "" : " WHERE " + where);
     SQLite::Statement& st = conn_.prepare(sql);
-    ResetOnExit done(st);
+    ResetOnExit done{st};
     for (size_t i = 0; i < binds.size(); ++i) bind_value(st, static_cast<int>(i + 1), binds[i].first, binds[i].second);
     st.executeStep();
     return st.getColumn(0).getInt64();
@@ -305,7 +305,7 @@ Record Session::update(const Table& t, int64_t id, int64_t expected_version, con
     std::string sql = "UPDATE " + t.name + " SET " + join(sets, ", ") + " WHERE id = ? AND row_version = ?";
     try {
         SQLite::Statement& st = conn_.prepare(sql);
-        ResetOnExit done(st);
+        ResetOnExit done{st};
         int i = 1;
         for (const auto& [col, v] : binds) bind_value(st, i++, col, v);
         st.bind(i++, id);
@@ -325,7 +325,7 @@ int Session::remove(const Table& t, const std::vector<Filter>& filters) {
     std::string where = where_clause(t, filters, binds);
     if (where.empty()) throw InvalidInput("refusing to delete every row of " + t.name);
     SQLite::Statement& st = conn_.prepare("DELETE FROM " + t.name + " WHERE " + where);
-    ResetOnExit done(st);
+    ResetOnExit done{st};
     for (size_t i = 0; i < binds.size(); ++i) bind_value(st, static_cast<int>(i + 1), binds[i].first, binds[i].second);
     try {
         return st.exec();

@@ -193,6 +193,10 @@ private:
         message->result(static_cast<unsigned>(response.status));
         message->version(11);
         bool typed = add_headers(*message, response);
+        // 1xx, 204 and 304 answers have no body: Beast's prepare_payload()
+        // would throw out of this I/O thread (and end the process) for one.
+        const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
+        if (bodiless) response.body.clear();
         if (!response.body.empty() && !typed) message->set(bhttp::field::content_type, "application/json");
         message->body() = std::move(response.body);
         message->keep_alive(keep_alive_);

@@ -30,7 +30,9 @@ const json& field(const json& node, const char* key) {
 
 void expect_object(const json& node, const std::string& path, std::initializer_list<const char*> known) {
     if (!node.is_object()) throw PlanError(path, "must be an object, not " + node.dump());
-    for (const auto& [key, value] : node.items()) {
+    for (const auto& item : node.items()) {
+        // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
+        const std::string& key = item.key();
         bool ok = std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; });
         if (!ok) {
             std::vector<std::string> names(known.begin(), known.end());

@@ -13,10 +13,13 @@ using http::Request;
 using http::Response;
 
 // The server sets Content-Type for a body; adding it here would send it twice.
+// Messages may quote the request (a command id from the path), which need
+// not be UTF-8: such bytes are replaced, or dump() would throw out of
+// handle(), which must never throw.
 Response json_response(int status, const json& body) {
     Response r;
     r.status = status;
-    r.body = body.dump();
+    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
     return r;
 }
 

@@ -203,6 +203,30 @@ TEST_F(ServerFixture, AnAnswerAfterStopIsDroppedSafely) {
     EXPECT_FALSE(c.read_response(200ms));
 }
 
+// Found by fuzz/redfish_fuzzer, whose local server answered 204 with a
+// body: Beast threw "invalid response body" out of the I/O thread and the
+// process ended. A bodiless status now goes out without one.
+TEST_F(ServerFixture, ABodyOnA204Or304IsDroppedNotFatal) {
+    start(small_limits(), [](http::Request& r) {
+        http::Response resp;
+        resp.status = r.path == "/not-modified" ? 304 : 204;
+        resp.body = "{\"ignored\": true}";
+        return resp;
+    });
+    RawConnection c(port);
+    for (const char* path : {"/no-content", "/not-modified"}) {
+        ASSERT_TRUE(c.send(std::string("GET ") + path + " HTTP/1.1\r\nHost: a\r\n\r\n"));
+        auto r = c.read_response();
+        ASSERT_TRUE(r) << path;
+        EXPECT_EQ(status_of(*r), std::string(path) == "/no-content" ? 204 : 304);
+        EXPECT_EQ(r->find("ignored"), std::string::npos) << *r;
+    }
+    ASSERT_TRUE(c.send(kGet));  // the connection, and the server, are still there
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(status_of(*r), 204);
+}
+
 TEST_F(ServerFixture, FilesAnswerHeadWithTheirLength) {
     test::TempDir dir;
     const std::string file = dir.path() + "/kernel";

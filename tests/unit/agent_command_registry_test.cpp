@@ -11,6 +11,7 @@
 #include <future>
 #include <thread>
 
+#include "common/json_input.h"
 #include "ramdisk-agent/service/agent_api.h"
 #include "ramdisk-agent/service/builtin_commands.h"
 #include "ramdisk-agent/service/command_registry.h"
@@ -325,6 +326,21 @@ TEST(AgentApi, TokenRequiredOnceKnown) {
     EXPECT_EQ(api.handle(req).status, 401);
     req = request("GET", "/v1/commands");
     EXPECT_EQ(api.handle(req).status, 401);
+}
+
+// Found by fuzz/agent_api_fuzzer (fuzz/corpus/agent_api/crash-command-id-not-utf8):
+// a command id that is not UTF-8 went into the 404's message, whose dump()
+// threw out of handle() instead of answering.
+TEST(AgentApi, ACommandIdThatIsNotUtf8GetsA404) {
+    CommandRegistry registry;
+    AgentToken token;
+    AgentApi api(registry, token, "0.1.0");
+    auto req = request("GET", "/v1/commands/\xbe\x02");
+    ingot::http::Response resp;
+    ASSERT_NO_THROW(resp = api.handle(req));
+    EXPECT_EQ(resp.status, 404);
+    EXPECT_EQ(body_of(resp)["faultcode"], "Client");
+    EXPECT_TRUE(ingot::is_valid_utf8(resp.body)) << resp.body;
 }
 
 TEST(AgentHostInfo, KernelParamAndBase64) {

@@ -50,6 +50,17 @@ TEST(JsonInput, MalformedTextIsAJsonInputError) {
     EXPECT_EQ(try_parse_json("{\"a\": 1}")["a"], 1);
 }
 
+// Found by fuzz/json_patch_fuzzer (fuzz/corpus/json_patch/crash-nul-byte):
+// nlohmann stops at a NUL byte, so whatever followed it, here an overlong
+// '/' that is not UTF-8, was accepted unseen.
+TEST(JsonInput, ANulByteIsRefusedNotTakenAsTheEnd) {
+    const std::string text("{\"uuid\": \"u\", \"driver\": \"fake-hardware\"}\0\0\xc0\xaf", 44);
+    EXPECT_THROW(parse_json(text), JsonInputError);
+    EXPECT_TRUE(try_parse_json(text).is_discarded());
+    EXPECT_THROW(parse_json(std::string("\"a\0b\"", 5)), JsonInputError);
+    EXPECT_EQ(parse_json("\"a\\u0000b\"").get<std::string>(), std::string("a\0b", 3));  // escaped: fine
+}
+
 TEST(JsonInput, DepthOfADocumentWithoutRecursion) {
     EXPECT_EQ(json_depth(nlohmann::json(3)), 0u);
     EXPECT_EQ(json_depth(nlohmann::json::parse(R"({"a": [1, {"b": {}}]})")), 4u);

@@ -165,3 +165,13 @@ TEST_F(RequestFuzz, RandomPathsQueriesAndPatches) {
         expect_well_formed(r, method + " " + path + " " + body);
     }
 }
+
+// Found by fuzz/json_patch_fuzzer: a body that is JSON up to a NUL byte and
+// anything after it was taken for the JSON before the NUL.
+TEST_F(RequestFuzz, ABodyWithANulByteIsRefusedAndCreatesNothing) {
+    const std::string body("{\"driver\": \"fake-hardware\", \"name\": \"nul\"}\0\xc0\xaf", 45);
+    api::Response r = send("POST", "/v1/nodes", body);
+    EXPECT_EQ(r.status, 400) << r.body;
+    expect_well_formed(r, "NUL body");
+    EXPECT_EQ(node_count(), 0);
+}

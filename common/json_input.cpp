@@ -50,7 +50,9 @@ nlohmann::json parse_json(std::string_view text, size_t max_depth) {
     if (has_nul(text)) throw JsonInputError("JSON text holds a NUL byte");
     try {
         return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+        // parse_error, and out_of_range for a number past double's range
+        // ("1e999"), which would otherwise escape as an untyped error.
         throw JsonInputError(e.what());
     }
 }

@@ -61,6 +61,15 @@ TEST(JsonInput, ANulByteIsRefusedNotTakenAsTheEnd) {
     EXPECT_EQ(parse_json("\"a\\u0000b\"").get<std::string>(), std::string("a\0b", 3));  // escaped: fine
 }
 
+// Found by fuzz/json_patch_fuzzer (fuzz/corpus/json_patch/crash-number-overflow):
+// nlohmann reports a number past double's range as out_of_range, not
+// parse_error, so it escaped parse_json untyped (a 500 in the API).
+TEST(JsonInput, ANumberPastDoublesRangeIsAJsonInputError) {
+    EXPECT_THROW(parse_json("1e999"), JsonInputError);
+    EXPECT_THROW(parse_json("{\"a\": [-1e400]}"), JsonInputError);
+    EXPECT_TRUE(try_parse_json("1e999").is_discarded());
+}
+
 TEST(JsonInput, DepthOfADocumentWithoutRecursion) {
     EXPECT_EQ(json_depth(nlohmann::json(3)), 0u);
     EXPECT_EQ(json_depth(nlohmann::json::parse(R"({"a": [1, {"b": {}}]})")), 4u);

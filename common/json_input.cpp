@@ -51,8 +51,8 @@ nlohmann::json parse_json(std::string_view text, size_t max_depth) {
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
-        // parse_error, and out_of_range for a number beyond a double
-        // ("1e999"): both are the sender's fault.
+        // parse_error, and out_of_range for a number past double's range
+        // ("1e999"), which would otherwise escape as an untyped error.
         throw JsonInputError(e.what());
     }
 }

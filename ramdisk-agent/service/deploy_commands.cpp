@@ -114,6 +114,9 @@ json ironic_document_from_params(const json& params, const json& cached_node) {
     if (!params.is_object() || !params.contains("step")) return params;
     const json& step = params["step"];
     json args = step.is_object() && present(step, "args") ? step["args"] : json::object();
+    // value() below throws nlohmann's type_error on anything but an object.
+    if (!args.is_object())
+        throw plan::PlanError("step.args", "must be an object, not " + std::string(args.type_name()));
     const json& node = present(params, "node") ? params["node"] : cached_node;
     return ironic_document(args.value("image_info", json()), args.value("configdrive", json()), node);
 }

@@ -169,6 +169,21 @@ TEST(AgentIronicDocument, IpaDefaultsAndFallbacks) {
     EXPECT_EQ(ironic_document_from_params(as_is), as_is);
 }
 
+// Found by fuzz/plan_input_fuzzer (fuzz/corpus/plan_input/crash-step-args-array):
+// step.args that is not an object made value() throw nlohmann's type_error
+// out of plan mode and deploy.execute_deploy_step.
+TEST(AgentDeployCommands, StepArgsThatAreNotAnObjectAreAPlanError) {
+    for (const json& args : {json::array(), json("x"), json(3)}) {
+        const json params = {{"step", {{"interface", "deploy"}, {"step", "write_image"}, {"args", args}}}};
+        try {
+            ironic_document_from_params(params);
+            ADD_FAILURE() << "accepted args " << args.dump();
+        } catch (const plan::PlanError& e) {
+            EXPECT_EQ(e.path(), "step.args");
+        }
+    }
+}
+
 TEST(AgentDiskSafety, WritesRefusedWithoutPid1OrAFlag) {
     Fake fake;
     DeployState state;

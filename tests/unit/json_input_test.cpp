@@ -46,10 +46,6 @@ TEST(JsonInput, AHundredThousandLevelsAreRefusedWithoutRecursing) {
 TEST(JsonInput, MalformedTextIsAJsonInputError) {
     EXPECT_THROW(parse_json("{\"a\": "), JsonInputError);
     EXPECT_THROW(parse_json("\"\xff\""), JsonInputError);  // not UTF-8
-    // Found by fuzz/json_patch_fuzzer: a number beyond a double is nlohmann's
-    // out_of_range, not parse_error; it is the sender's fault all the same.
-    EXPECT_THROW(parse_json("[1e999]"), JsonInputError);
-    EXPECT_TRUE(try_parse_json("[1e999]").is_discarded());
     EXPECT_TRUE(try_parse_json("nope").is_discarded());
     EXPECT_EQ(try_parse_json("{\"a\": 1}")["a"], 1);
 }
@@ -63,6 +59,15 @@ TEST(JsonInput, ANulByteIsRefusedNotTakenAsTheEnd) {
     EXPECT_TRUE(try_parse_json(text).is_discarded());
     EXPECT_THROW(parse_json(std::string("\"a\0b\"", 5)), JsonInputError);
     EXPECT_EQ(parse_json("\"a\\u0000b\"").get<std::string>(), std::string("a\0b", 3));  // escaped: fine
+}
+
+// Found by fuzz/json_patch_fuzzer (fuzz/corpus/json_patch/crash-number-overflow):
+// nlohmann reports a number past double's range as out_of_range, not
+// parse_error, so it escaped parse_json untyped (a 500 in the API).
+TEST(JsonInput, ANumberPastDoublesRangeIsAJsonInputError) {
+    EXPECT_THROW(parse_json("1e999"), JsonInputError);
+    EXPECT_THROW(parse_json("{\"a\": [-1e400]}"), JsonInputError);
+    EXPECT_TRUE(try_parse_json("1e999").is_discarded());
 }
 
 TEST(JsonInput, DepthOfADocumentWithoutRecursion) {

@@ -175,3 +175,12 @@ TEST_F(RequestFuzz, ABodyWithANulByteIsRefusedAndCreatesNothing) {
     expect_well_formed(r, "NUL body");
     EXPECT_EQ(node_count(), 0);
 }
+
+// Found by fuzz/json_patch_fuzzer: "1e999" made nlohmann throw out_of_range,
+// which parse_json did not turn into a JsonInputError: a 500, not a 400.
+TEST_F(RequestFuzz, ANumberPastDoublesRangeIsA400) {
+    api::Response r = send("POST", "/v1/nodes", R"({"driver": "fake-hardware", "properties": {"cpus": 1e999}})");
+    EXPECT_EQ(r.status, 400) << r.body;
+    expect_well_formed(r, "1e999 body");
+    EXPECT_EQ(node_count(), 0);
+}

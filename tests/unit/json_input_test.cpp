@@ -63,7 +63,7 @@ TEST(JsonInput, ANulByteIsRefusedNotTakenAsTheEnd) {
 
 // Found by fuzz/json_patch_fuzzer (fuzz/corpus/json_patch/crash-number-overflow):
 // nlohmann reports a number past double's range as out_of_range, not
-// parse_error, so it escaped parse_json untyped (a 500 in the API).
+// parse_error, so it escaped parse_json untyped.
 TEST(JsonInput, ANumberPastDoublesRangeIsAJsonInputError) {
     EXPECT_THROW(parse_json("1e999"), JsonInputError);
     EXPECT_THROW(parse_json("{\"a\": [-1e400]}"), JsonInputError);

@@ -55,21 +55,7 @@ protected:
     // An available direct-deploy node with one port, an image and a config
     // drive to deploy; the deploy is started and waits for its agent.
     std::string deploying_node(const std::string& name) {
-        json body = {{"driver", "fake-hardware"},
-                     {"name", name},
-                     {"deploy_interface", "direct"},
-                     {"automated_clean", false},
-                     {"instance_info",
-                      {{"image_source", "http://images.example/disk.raw"},
-                       {"image_checksum", std::string(64, 'c')},
-                       {"image_disk_format", "raw"}}}};
-        auto r = c.request("POST", "/v1/nodes", body.dump());
-        EXPECT_EQ(r.status, 201) << r.body;
-        const std::string uuid = json::parse(r.body)["uuid"];
-        r = c.request("POST", "/v1/ports", json({{"address", kMac}, {"node_uuid", uuid}}).dump());
-        EXPECT_EQ(r.status, 201) << r.body;
-        EXPECT_EQ(test::provision_action(c, uuid, "manage")["provision_state"], "manageable");
-        EXPECT_EQ(test::provision_action(c, uuid, "provide")["provision_state"], "available");
+        const std::string uuid = test::available_agent_node(c, name, kMac);
         deploy(uuid);
         return uuid;
     }

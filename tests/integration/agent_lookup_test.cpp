@@ -260,26 +260,9 @@ protected:
                                        true});
     }
 
-    // An available fake-hardware node with the direct deploy interface and
-    // an image to deploy.
     std::string available_node(const std::string& name, const std::string& mac,
                                const std::string& deploy_interface = "direct") {
-        json body = {{"driver", "fake-hardware"},
-                     {"name", name},
-                     {"deploy_interface", deploy_interface},
-                     {"automated_clean", false},
-                     {"instance_info",
-                      {{"image_source", "http://images.example/disk.raw"},
-                       {"image_checksum", std::string(64, 'c')},
-                       {"image_disk_format", "raw"}}}};
-        auto r = c.request("POST", "/v1/nodes", body.dump());
-        EXPECT_EQ(r.status, 201) << r.body;
-        const std::string uuid = json::parse(r.body)["uuid"];
-        r = c.request("POST", "/v1/ports", json({{"address", mac}, {"node_uuid", uuid}}).dump());
-        EXPECT_EQ(r.status, 201) << r.body;
-        EXPECT_EQ(test::provision_action(c, uuid, "manage")["provision_state"], "manageable");
-        EXPECT_EQ(test::provision_action(c, uuid, "provide")["provision_state"], "available");
-        return uuid;
+        return test::available_agent_node(c, name, mac, deploy_interface);
     }
 
     void start(const std::string& uuid, const std::string& verb, const json& extra = json::object()) {

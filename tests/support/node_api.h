@@ -3,6 +3,7 @@
 // node's power action to finish.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -83,6 +84,29 @@ inline nlohmann::json provision_action(HttpClient& c, const std::string& node, c
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     } while (std::chrono::steady_clock::now() < deadline);
     return n;
+}
+
+// An available fake-hardware node with `deploy_interface`, one port of
+// `mac` and an image to deploy (a sha256 checksum); its UUID.
+inline std::string available_agent_node(HttpClient& c, const std::string& name, const std::string& mac,
+                                        const std::string& deploy_interface = "direct") {
+    nlohmann::json body = {{"driver", "fake-hardware"},
+                           {"name", name},
+                           {"deploy_interface", deploy_interface},
+                           {"automated_clean", false},
+                           {"instance_info",
+                            {{"image_source", "http://images.example/disk.raw"},
+                             {"image_checksum", std::string(64, 'c')},
+                             {"image_disk_format", "raw"}}}};
+    auto r = c.request("POST", "/v1/nodes", body.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    if (r.status != 201) return "";
+    const std::string uuid = nlohmann::json::parse(r.body)["uuid"];
+    r = c.request("POST", "/v1/ports", nlohmann::json({{"address", mac}, {"node_uuid", uuid}}).dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(provision_action(c, uuid, "manage")["provision_state"], "manageable");
+    EXPECT_EQ(provision_action(c, uuid, "provide")["provision_state"], "available");
+    return uuid;
 }
 
 }  // namespace ingot::test

@@ -67,6 +67,8 @@ std::string error_message_from_body(long status, std::string_view body) {
 ApiClient::ApiClient(const std::string& url, std::chrono::milliseconds timeout, const std::string& api_version)
     : http_(url, timeout) {
     http_.set_default_header("X-OpenStack-Ironic-API-Version", api_version);
+    // The operator's own conductor: room for a detailed list of every node.
+    http_.set_max_answer_bytes(size_t{1} << 30);
 }
 
 json ApiClient::call(std::string_view method, const std::string& path, const json* body) {

@@ -5,10 +5,17 @@
 //
 // Non-2xx answers are not errors here: request() returns them with their
 // status and body, and the caller decides what they mean. Only transport
-// failures (cannot connect, timed out, bad URL) throw.
+// failures (cannot connect, timed out, bad URL, an answer past the size
+// limit) throw.
+//
+// Every answer is bounded (set_max_answer_bytes, 64 MiB unless set; headers
+// to 256 KiB): the conductor talks to agents, BMCs and Keystone over
+// networks an attacker may reach, and an endless answer must not become an
+// endless string.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +47,13 @@ public:
 
 // The server's certificate could not be verified (or the CA file is unusable).
 class HttpTlsError : public HttpTransportError {
+public:
+    using HttpTransportError::HttpTransportError;
+};
+
+// The server sent more than the client's limit: refused while it was still
+// arriving (or at once, when its Content-Length said so).
+class HttpAnswerTooLargeError : public HttpTransportError {
 public:
     using HttpTransportError::HttpTransportError;
 };
@@ -84,7 +98,8 @@ public:
     // `path` is appended to the base URL ("/v1/nodes?limit=2"); a full
     // "http(s)://..." URL is used as is. A non-empty body is sent as
     // application/json unless `headers` names another Content-Type.
-    // Throws HttpConnectError, HttpTimeoutError or HttpTransportError.
+    // Throws HttpConnectError, HttpTimeoutError, HttpTlsError,
+    // HttpAnswerTooLargeError or HttpTransportError.
     Response request(std::string_view method, std::string_view path, std::string_view body = {},
                      const HttpHeaders& headers = {});
 
@@ -92,6 +107,9 @@ public:
     // Bounds connecting (TCP and TLS handshake) separately from the whole
     // request; zero (the default) uses the request timeout.
     void set_connect_timeout(std::chrono::milliseconds timeout);
+    // Refuses (HttpAnswerTooLargeError) an answer whose body is larger than
+    // `bytes`; set it to what the peer can legitimately send.
+    void set_max_answer_bytes(size_t bytes);
     // HTTP basic authentication on every request; an empty user turns it off.
     // The password stays in the client, never in errors or logs.
     void set_basic_auth(std::string user, std::string password);

@@ -13,6 +13,11 @@
 namespace ingot::deploy {
 namespace {
 
+// The largest answer an agent may give: its command list with every result
+// so far (step lists, system logs). An agent is a machine on the
+// provisioning network, so a bigger answer is refused, not read.
+constexpr size_t kMaxAgentAnswerBytes = size_t{16} << 20;
+
 using nlohmann::json;
 
 std::string string_at(const json& object, const char* key) {
@@ -98,6 +103,7 @@ AgentClient::AgentClient(const json& node, AgentClientSettings settings) : setti
     token_ = string_at(internal, "agent_secret_token");
     http_ = std::make_unique<HttpClient>(agent_url_, settings_.command_timeout);
     http_->set_connect_timeout(settings_.connect_timeout);
+    http_->set_max_answer_bytes(kMaxAgentAnswerBytes);
     http_->set_tls_verification(agent_tls(node_uuid_, internal, object_at(node, "driver_info"), settings_.verify_ca));
 }
 
@@ -128,6 +134,9 @@ json AgentClient::run(const std::string& name, const json& params, bool wait) {
         try {
             r = http_->request("POST", path, body);
             break;
+        } catch (const HttpAnswerTooLargeError& e) {
+            throw AgentCommandError("Agent on node " + node_uuid_ + " at " + agent_url_ + " for command " + name +
+                                    ": " + scrub(e.what()));
         } catch (const HttpConnectError& e) {
             if (attempt < std::max(1, settings_.max_command_attempts)) continue;
             throw AgentConnectionFailed("Failed to connect to the agent running on node " + node_uuid_ + " at " +
@@ -177,6 +186,9 @@ json AgentClient::commands() {
         try {
             r = http_->request("GET", path);
             break;
+        } catch (const HttpAnswerTooLargeError& e) {
+            throw AgentCommandError("Agent on node " + node_uuid_ + " at " + agent_url_ +
+                                    " listing its commands: " + scrub(e.what()));
         } catch (const HttpConnectError& e) {
             if (attempt < std::max(1, settings_.max_command_attempts)) continue;
             throw AgentConnectionFailed("Failed to connect to the agent running on node " + node_uuid_ + " at " +

@@ -12,6 +12,10 @@
 namespace ingot::power {
 namespace {
 
+// Redfish resources are small JSON documents; a BMC that sends more is
+// broken or hostile, and its answer is refused rather than read.
+constexpr size_t kMaxBmcAnswerBytes = size_t{4} << 20;
+
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
@@ -50,6 +54,7 @@ RedfishClient::RedfishClient(RedfishConnection connection, const RedfishSettings
     if (!http_) {
         http_ = std::make_unique<HttpClient>(connection_.address, settings_.request_timeout);
         http_->set_tls_verification({connection_.verify_tls, connection_.ca_path});
+        http_->set_max_answer_bytes(kMaxBmcAnswerBytes);
     }
 }
 

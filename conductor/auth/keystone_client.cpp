@@ -11,6 +11,9 @@
 namespace ingot::conductor::auth {
 namespace {
 
+// A validated token with its service catalog; room for a large cloud's.
+constexpr size_t kMaxKeystoneAnswerBytes = size_t{4} << 20;
+
 // keystoneauth renews a token this long before it expires (its
 // MIN_TOKEN_LIFE_SECONDS); a token that lives less gets a quarter of its life.
 constexpr long long kRefreshMarginSeconds = 120;
@@ -48,6 +51,7 @@ std::unique_ptr<HttpClient> KeystoneClient::take_client() {
     }
     auto client = std::make_unique<HttpClient>(settings_.auth_url, settings_.http_timeout);
     client->set_tls_verification({!settings_.insecure, settings_.cafile});
+    client->set_max_answer_bytes(kMaxKeystoneAnswerBytes);
     return client;
 }
 

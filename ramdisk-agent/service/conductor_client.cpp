@@ -6,6 +6,10 @@
 namespace ingot::agent::service {
 namespace {
 
+// The lookup's node record and config are the largest answers; anything
+// past this is not a conductor's answer.
+constexpr size_t kMaxConductorAnswerBytes = size_t{16} << 20;
+
 // The conductor's error_message holds a JSON fault; its faultstring is the
 // human part.
 std::string error_text(const HttpResponse& r) {
@@ -39,6 +43,7 @@ ConductorClient::ConductorClient(std::string api_url, std::chrono::milliseconds 
     : http_(std::move(api_url), timeout) {
     http_.set_default_header("X-OpenStack-Ironic-API-Version", kApiVersion);
     http_.set_tls_verification(tls);
+    http_.set_max_answer_bytes(kMaxConductorAnswerBytes);
 }
 
 std::optional<LookupResult> ConductorClient::lookup(const std::vector<std::string>& macs,

@@ -21,6 +21,7 @@
 #include "interfaces/boot.h"
 #include "interfaces/power.h"
 #include "tests/support/conductor_process.h"
+#include "tests/support/flooding_server.h"
 #include "tests/support/scripted_agent.h"
 
 using namespace ingot;
@@ -400,6 +401,31 @@ TEST_F(AgentDeployTest, APlainHttpAgentIsRefused) {
     plain.on("deploy.get_deploy_steps", {"SUCCEEDED", deploy_steps_result()});
     EXPECT_EQ(lax.heartbeat(u, {}).action, Action::keep_waiting);
     EXPECT_FALSE(plain.requests().empty());
+}
+
+// A machine whose agent answers without end (a compromised ramdisk, or a
+// host that took the agent's address): the conductor stops reading at its
+// limit and fails the deploy, instead of holding the flood in memory until
+// the command timeout (or until it runs out of memory).
+TEST_F(AgentDeployTest, AnAgentAnsweringWithoutEndIsRefusedNotRead) {
+    test::FloodingServer flood(test::FloodingServer::Flood::chunked_body);
+    settings.client.require_tls = false;
+    settings.client.command_timeout = std::chrono::seconds(60);
+    deploy::AgentDeploy d(settings);
+    auto t = task_for(node(whole_disk()));
+    agent_booted(t, flood.url());
+    t.driver_internal_info().erase("agent_verify_ca");
+    const auto started = std::chrono::steady_clock::now();
+    auto out = d.heartbeat(t, {});
+    ASSERT_EQ(out.action, Action::failed);
+    EXPECT_NE(out.error.find("Agent on node " + std::string(kUuid) + " at " + flood.url() +
+                             " for command deploy.get_deploy_steps: the answer to POST " + flood.url() +
+                             "/v1/commands/?wait=true&agent_token=*** is larger than 16 MiB: refused"),
+              std::string::npos)
+        << out.error;
+    EXPECT_EQ(out.error.find(kToken), std::string::npos) << out.error;
+    EXPECT_LT(flood.bytes_sent(), uint64_t{48} << 20) << "read past the limit";
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30)) << "waited for a timeout";
 }
 
 TEST_F(AgentDeployTest, OnlyThePinnedCertificateIsTrusted) {

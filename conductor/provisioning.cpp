@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "conductor/node_history.h"
 #include "conductor/node_reservation.h"
 #include "deploy/agent_client.h"
 #include "conductor/provision_transitions.h"
@@ -166,6 +167,56 @@ void check_deploy_capacity(Context& ctx) {
     }
 }
 
+// "By request, ... aborted during or after the completion of step
+// "deploy.write_image"", as Ironic's do_node_deploy_abort words it.
+std::string deploy_abort_message(const json& deploy_step) {
+    std::string message = "By request, the deploy operation was aborted";
+    if (deploy_step.is_object() && deploy_step.contains("step"))
+        message += " during or after the completion of step \"" + deploy_step.value("interface", "") + "." +
+                   deploy_step.value("step", "") + "\"";
+    return message;
+}
+
+// The ramdisk's boot files go; the machine is left as it is (powered, so an
+// operator can look at it), and its agent can no longer drive the node.
+void run_deploy_abort(Context& ctx, db::Record locked, const std::string& from) {
+    announce_transition(ctx, from, locked);
+    const int64_t id = locked["id"].get<int64_t>();
+    try {
+        auto task = make_task(ctx, locked);
+        ctx.drivers->boot(locked["boot_interface"].get<std::string>()).clean_up_ramdisk(task);
+        release_node(ctx, id);
+    } catch (const std::exception& e) {
+        const std::string message =
+            std::string("Failed to clean up deploying after aborting the operation. Error: ") + e.what();
+        record_history(ctx, id, "provisioning", "ERROR", message);
+        log::error("provision.abort_clean_up_failed", {{"node", locked["uuid"]}, {"error", e.what()}});
+        release_node(ctx, id, {{"last_error", message}});
+    }
+}
+
+// Abort of "wait call-back": at once the node is "deploy failed" and its
+// agent's URL and token are gone (its heartbeats are refused); a worker
+// cleans the ramdisk's boot up. No automated cleaning, as in Ironic.
+void start_deploy_abort(Context& ctx, const db::Record& node) {
+    json changes = enter_state(st::kDeployFailed);
+    changes["last_error"] = deploy_abort_message(node["deploy_step"]);
+    changes["deploy_step"] = json::object();
+    json internal = node["driver_internal_info"];
+    forget_agent(internal);
+    changes["driver_internal_info"] = internal;
+    db::Record locked = reserve_node(ctx, node["id"].get<int64_t>(), changes);
+    if (!ctx.workers->try_submit([&ctx, locked] { run_deploy_abort(ctx, locked, st::kDeployWait); })) {
+        json undo = {{"provision_state", st::kDeployWait}};
+        for (const char* column : {"target_provision_state", "provision_updated_at", "last_error", "deploy_step",
+                                   "driver_internal_info"})
+            undo[column] = node[column];
+        release_node(ctx, locked["id"].get<int64_t>(), undo);
+        throw ServiceUnavailable("No free conductor workers available");
+    }
+    log::info("provision.deploy_aborted", {{"node", node["uuid"]}, {"reason", changes["last_error"]}});
+}
+
 }  // namespace
 
 void start_provision_action(Context& ctx, const db::Record& node, const ProvisionRequest& request) {
@@ -180,6 +231,7 @@ void start_provision_action(Context& ctx, const db::Record& node, const Provisio
                            "\" while it is in state \"" + from + "\".");
     }
     const std::string event = verb->event;
+    if (from == st::kDeployWait && event == "abort") return start_deploy_abort(ctx, node);
     if ((event == "deploy" || event == "rebuild") && node["maintenance"] == true)
         throw InvalidInput("Node " + uuid + " is in maintenance mode.");
     if ((event == "rebuild" || event == "delete") && node["protected"] == true)

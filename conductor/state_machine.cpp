@@ -24,6 +24,7 @@ const std::vector<Transition>& transitions() {
         {kDeployWait, "hold", kDeployHold},
         {kDeployWait, "fail", kDeployFailed},
         {kDeployWait, "delete", kDeleting},
+        {kDeployWait, "abort", kDeployFailed},  // Ironic API 1.110; every version here
         {kDeployHold, "unhold", kDeployWait},
         {kDeployHold, "abort", kDeployFailed},
         {kDeployFailed, "rebuild", kDeploying},

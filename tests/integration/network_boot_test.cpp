@@ -283,6 +283,43 @@ TEST(NetworkBootApiCa, ACaFileThatIsNoCertificateStopsTheStart) {
     }
 }
 
+// A ramdisk that never boots need not be waited out for the whole
+// deploy_callback_timeout: abort in `wait call-back` (Ironic API 1.110)
+// fails the deploy at once, drops the agent's token and removes the
+// ramdisk's boot files; the node can be deployed again.
+TEST_F(NetworkBoot, AbortWhileWaitingForTheRamdiskFailsTheDeployAndCleansItsBootUp) {
+    const std::string uuid = enroll("ipxe");
+    deploy(uuid);
+    ASSERT_TRUE(fs::exists(path("http/pxelinux.cfg/") + kMacFile));
+    // An agent looked up (it got the token) but had not heartbeated yet.
+    auto r = c_.request("GET", std::string("/v1/lookup?addresses=") + kMac);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string token = json::parse(r.body)["config"]["agent_token"];
+
+    json n = provision(c_, uuid, "abort");
+    EXPECT_EQ(n["provision_state"], "deploy failed") << n.dump();
+    EXPECT_EQ(n["last_error"],
+              "By request, the deploy operation was aborted during or after the completion of step \"deploy.deploy\"")
+        << n.dump();
+    EXPECT_EQ(n["deploy_step"], json::object());
+    EXPECT_FALSE(n["driver_internal_info"].contains("agent_secret_token")) << n.dump();
+    EXPECT_FALSE(fs::exists(path("http/pxelinux.cfg/") + kMacFile));
+    EXPECT_FALSE(fs::exists(path("dhcp-hosts/") + kMacFile));
+
+    // The agent that held the token cannot drive the node any more.
+    r = c_.request("POST", "/v1/heartbeat/" + uuid,
+                   json({{"callback_url", "https://127.0.0.1:9999"}, {"agent_token", token}}).dump());
+    EXPECT_GE(r.status, 400) << r.body;
+    EXPECT_EQ(test::get_node(c_, uuid)["provision_state"], "deploy failed");
+
+    // Nothing to abort any more, and the deploy can be tried again.
+    r = c_.request("PUT", "/v1/nodes/" + uuid + "/states/provision", json({{"target", "abort"}}).dump());
+    EXPECT_EQ(r.status, 400) << r.body;
+    n = provision(c_, uuid, "active");
+    EXPECT_EQ(n["provision_state"], "wait call-back") << n.dump();
+    EXPECT_TRUE(fs::exists(path("http/pxelinux.cfg/") + kMacFile));
+}
+
 TEST_F(NetworkBoot, MissingImagesOrPortsFailValidationWithTheirNames) {
     // No port: network boot cannot work, and validate says why.
     auto r = c_.request(

@@ -30,6 +30,7 @@ const std::map<std::pair<std::string, std::string>, std::string> kApiTransitions
     {{"available", "deploy"}, "deploying"},
     {{"available", "manage"}, "manageable"},
     {{"wait call-back", "delete"}, "deleting"},
+    {{"wait call-back", "abort"}, "deploy failed"},
     {{"deploy hold", "unhold"}, "wait call-back"},
     {{"deploy hold", "abort"}, "deploy failed"},
     {{"deploy failed", "rebuild"}, "deploying"},

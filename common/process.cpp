@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -60,6 +61,20 @@ bool apply_limits(const ProcessLimits& limits) {
     return true;
 }
 
+// In the child, between fork and exec: every descriptor past stderr closes
+// at exec, whoever opened it without O_CLOEXEC (Boost.Asio's listening
+// sockets, libraries' files): a long-lived child such as QEMU must not hold
+// the parent's listening socket open after the parent has stopped.
+void close_inherited_descriptors_at_exec() {
+    if (close_range(3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+    // Kernels before 5.11: mark them one by one, up to the descriptor limit.
+    rlimit open_files{};
+    const long last = getrlimit(RLIMIT_NOFILE, &open_files) == 0 && open_files.rlim_cur != RLIM_INFINITY
+                          ? static_cast<long>(std::min<rlim_t>(open_files.rlim_cur, 1 << 20))
+                          : 65536;
+    for (int fd = 3; fd < last; ++fd) fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 // Forks and execs; in the child, stdin/stdout/stderr come from the given fds.
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env, int in_fd,
             int out_fd, int err_fd, bool die_with_parent, const ProcessLimits& limits = {}) {
@@ -86,6 +101,7 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
         dup2(in_fd, 0);
         dup2(out_fd, 1);
         dup2(err_fd, 2);
+        close_inherited_descriptors_at_exec();
         // A failed limit is told as -errno, a failed exec as errno.
         const bool limited = apply_limits(limits);
         if (limited) execvpe(args[0], args.data(), envp.data());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "common/log.h"
 #include "common/strings.h"
@@ -59,6 +60,14 @@ std::vector<std::string> plugin_directories(const std::vector<std::string>& conf
 
 std::vector<std::string> plugin_files(const std::vector<std::string>& dirs) {
     std::vector<std::string> out;
+    // A directory named twice (plugin_dirs and INGOT_PLUGIN_PATH, or through
+    // a symlink) must not load its libraries twice: one load per real file.
+    std::set<std::string> real_paths;
+    auto first_time = [&real_paths](const std::filesystem::path& file) {
+        std::error_code ec;
+        auto real = std::filesystem::canonical(file, ec);
+        return real_paths.insert(ec ? file.string() : real.string()).second;
+    };
     for (const auto& dir : dirs) {
         std::error_code ec;
         if (!std::filesystem::is_directory(dir, ec)) {
@@ -69,7 +78,8 @@ std::vector<std::string> plugin_files(const std::vector<std::string>& dirs) {
         for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
             if (entry.path().extension() == ".so") files.push_back(entry.path().string());
         std::sort(files.begin(), files.end());
-        out.insert(out.end(), files.begin(), files.end());
+        for (const auto& file : files)
+            if (first_time(file)) out.push_back(file);
     }
     return out;
 }

@@ -35,7 +35,8 @@ PluginLibrary open_plugin_library(const std::string& path, const PluginEntryPoin
 std::vector<std::string> plugin_directories(const std::vector<std::string>& configured,
                                             const std::string& default_relative_dir, const char* env_var);
 
-// The *.so files of each existing directory, sorted within a directory.
+// The *.so files of each existing directory, sorted within a directory; a
+// file reached twice (a directory named twice, a symlink) is listed once.
 std::vector<std::string> plugin_files(const std::vector<std::string>& dirs);
 
 struct PluginLoadResult {

@@ -116,6 +116,24 @@ TEST_F(ExamplePlugins, AppearInExtensionsApiAndCli) {
     EXPECT_NE(cli.out.find("logging_extension.so"), std::string::npos) << cli.out;
 }
 
+// The directory named in plugin_dirs, again in INGOT_PLUGIN_PATH and once
+// more through a symlink: each library loads once, and no "duplicate
+// plugin" error is logged for a file meeting itself.
+TEST_F(ExamplePlugins, ADirectoryNamedTwiceLoadsEachLibraryOnce) {
+    const std::string alias = work_->path() + "/plugins-alias";
+    fs::remove(alias);
+    fs::create_directory_symlink(plugin_dir_, alias);
+    test::ConductorProcess conductor(config(), {}, {"env", "INGOT_PLUGIN_PATH=" + plugin_dir_ + ":" + alias});
+    ASSERT_NE(find_extension(extensions(conductor), "ingot.extensions", "logging"), nullptr);
+    const std::string log = conductor.log();
+    size_t loads = 0;
+    for (size_t at = log.find("logging_extension.so"); at != std::string::npos;
+         at = log.find("logging_extension.so", at + 1))
+        ++loads;
+    EXPECT_EQ(loads, 1u) << log;
+    EXPECT_EQ(log.find("duplicate plugin"), std::string::npos) << log;
+}
+
 TEST_F(ExamplePlugins, LoggingExtensionLogsNodeEvents) {
     test::ConductorProcess conductor(config());
     auto c = client_for(conductor);

@@ -1,6 +1,7 @@
 // Typed errors shared by every part of Ingot. Code throws these; the REST
 // layer maps them to Ironic's status codes and error bodies in one place
-// (conductor/api/error_response.cpp), so nothing below the API writes HTTP.
+// (error_response() in conductor/api/dispatcher.cpp), so nothing below the
+// API writes HTTP.
 #pragma once
 
 #include <stdexcept>

@@ -1,5 +1,5 @@
-// The agent deploy interface ("direct" in Ironic, also registered as
-// "agent"): the ramdisk agent writes the image. deploy() and clean() boot
+// The agent deploy interface, registered as "direct" (Ironic's only name for
+// it): the ramdisk agent writes the image. deploy() and clean() boot
 // the ramdisk (boot interface + power) and wait; each heartbeat of the agent
 // then moves the operation on, as Ironic's agent_base.py does:
 //

@@ -41,7 +41,8 @@ public:
 
 class Registry {
 public:
-    // Registers a factory for `T` (the namespace's base class).
+    // Registers a factory for `T` (the namespace's base class); a name
+    // already in the namespace throws DuplicatePlugin naming both origins.
     template <typename T>
     void add(PluginInfo info, std::function<std::unique_ptr<T>()> factory) {
         add_erased(std::move(info), std::type_index(typeid(T)),

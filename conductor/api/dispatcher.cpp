@@ -83,8 +83,10 @@ Response error_response(const std::exception_ptr& error, const std::string& requ
         if (e.http_status() >= 500) log::error("api.error", {{"request_id", request_id}, {"error", e.what()}});
         return json_error(e.http_status(), fault_body(e.http_status(), e.what()));
     } catch (const nlohmann::json::exception& e) {
-        // A controller read a field with the wrong JSON type.
-        return json_error(400, fault_body(400, std::string("Invalid input: ") + e.what()));
+        // Request bodies are parsed and checked into typed errors before a
+        // controller reads them (parse_json, node_input); a library error
+        // here is a controller reading its own data wrongly: our bug, a 500.
+        log::error("api.json_misuse", {{"request_id", request_id}, {"error", e.what()}, {"id", std::to_string(e.id)}});
     } catch (const std::exception& e) {
         log::error("api.unhandled", {{"request_id", request_id}, {"error", e.what()}});
     } catch (...) {
@@ -144,6 +146,11 @@ Response Dispatcher::route(Request& request) const {
         r = (*m.handler)(request);
     } catch (...) {
         r = error_response(std::current_exception(), request.request_id);
+        if (r.status >= 500)
+            log::error("api.failed_request", {{"request_id", request.request_id},
+                                              {"method", request.method},
+                                              {"path", request.path},
+                                              {"status", std::to_string(r.status)}});
     }
     if (versioned) add_version_headers(r, &request.version);
     if (r.deferred) {

@@ -33,6 +33,11 @@ Dispatcher make() {
     router.add("GET", "/v1/missing", [](const Request&) -> Response { throw NotFound("Node x could not be found."); });
     router.add("GET", "/v1/boom", [](const Request&) -> Response { throw std::runtime_error("secret detail"); });
     router.add("POST", "/v1/ok", [](const Request&) { return Response{}; });
+    // A controller that reads its own data with the wrong type.
+    router.add("GET", "/v1/misread", [](const Request&) -> Response {
+        json stored = {{"driver", 42}};
+        return Response{200, stored["driver"].get<std::string>()};
+    });
     return Dispatcher(std::move(router), 100);
 }
 
@@ -84,6 +89,18 @@ TEST(Dispatcher, UnexpectedErrorsDoNotLeakDetails) {
     EXPECT_EQ(r.status, 500);
     EXPECT_EQ(inner_error(r)["faultcode"], "Server");
     EXPECT_EQ(r.body.find("secret detail"), std::string::npos);
+}
+
+// Only request-body parsing makes a 400 (JsonInputError, an InvalidInput);
+// a JSON library error inside a controller is the conductor's bug and must
+// not be blamed on the client.
+TEST(Dispatcher, AJsonTypeErrorInAControllerIsA500NotTheClientsFault) {
+    auto d = make();
+    Response r = get(d, "/v1/misread");
+    EXPECT_EQ(r.status, 500);
+    EXPECT_EQ(inner_error(r)["faultcode"], "Server");
+    EXPECT_NE(inner_error(r)["faultstring"].get<std::string>().find("An internal error occurred"), std::string::npos);
+    EXPECT_EQ(r.body.find("type must be string"), std::string::npos) << "the library's words are for the log";
 }
 
 TEST(Dispatcher, MethodAndPathErrors) {

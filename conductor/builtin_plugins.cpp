@@ -54,63 +54,54 @@ public:
     std::vector<std::string> get_supported_boot_devices(const interfaces::Task&) const override { return {}; }
 };
 
+// What every real hardware type supports, as Ironic's GenericHardware: the
+// first implementation of each kind is the default. Hardware types below
+// start from it and name only what differs (power and management always).
+HardwareType generic_hardware() {
+    return {{{"bios", {"no-bios"}},
+             {"boot", {"ipxe", "pxe"}},
+             {"console", {"no-console"}},
+             {"deploy", {"direct", "ramdisk"}},
+             {"inspect", {"no-inspect"}},
+             {"network", {"flat", "noop"}},
+             {"raid", {"no-raid", "agent"}},
+             {"rescue", {"no-rescue"}},
+             {"storage", {"noop"}},
+             {"vendor", {"no-vendor"}}}};
+}
+
+HardwareType derived(HardwareType base, const std::map<std::string, std::vector<std::string>>& overrides) {
+    for (const auto& [kind, implementations] : overrides) base.supported[kind] = implementations;
+    return base;
+}
+
+// fake-hardware: the fake implementation first (the default) of every kind
+// that has one, then the generic ones, so a test can switch any interface.
+HardwareType fake_hardware() {
+    HardwareType type = generic_hardware();
+    for (const char* kind : {"bios", "boot", "console", "deploy", "inspect", "raid", "rescue", "vendor"})
+        type.supported[kind].insert(type.supported[kind].begin(), "fake");
+    return derived(std::move(type), {{"management", {"fake"}},
+                                     {"power", {"fake"}},
+                                     {"network", {"noop", "flat"}},
+                                     {"storage", {"noop", "fake"}}});
+}
+
 void register_hardware_types(Registry& r) {
     const std::string ns = interfaces::kHardwareTypesNamespace;
     auto add = [&](const char* name, const char* description, HardwareType type) {
         r.add<HardwareType>({ns, name, "1.0", description}, [type] { return std::make_unique<HardwareType>(type); });
     };
-    add("fake-hardware", "Every interface fake: for tests and development",
-        {{{"bios", {"fake", "no-bios"}},
-          {"boot", {"fake", "ipxe", "pxe"}},
-          {"console", {"fake", "no-console"}},
-          {"deploy", {"fake", "direct", "ramdisk"}},
-          {"inspect", {"fake", "no-inspect"}},
-          {"management", {"fake"}},
-          {"network", {"noop", "flat"}},
-          {"power", {"fake"}},
-          {"raid", {"fake", "no-raid", "agent"}},
-          {"rescue", {"fake", "no-rescue"}},
-          {"storage", {"noop", "fake"}},
-          {"vendor", {"fake", "no-vendor"}}}});
+    add("fake-hardware", "Every interface fake: for tests and development", fake_hardware());
     add("ipmi", "Machines with an IPMI BMC (ipmitool)",
-        {{{"bios", {"no-bios"}},
-          {"boot", {"ipxe", "pxe"}},
-          {"console", {"no-console"}},
-          {"deploy", {"direct", "ramdisk"}},
-          {"inspect", {"no-inspect"}},
-          {"management", {"ipmitool"}},
-          {"network", {"flat", "noop"}},
-          {"power", {"ipmitool"}},
-          {"raid", {"no-raid", "agent"}},
-          {"rescue", {"no-rescue"}},
-          {"storage", {"noop"}},
-          {"vendor", {"ipmitool", "no-vendor"}}}});
+        derived(generic_hardware(),
+                {{"management", {"ipmitool"}}, {"power", {"ipmitool"}}, {"vendor", {"ipmitool", "no-vendor"}}}));
     add("redfish", "Machines with a Redfish BMC",
-        {{{"bios", {"no-bios"}},
-          {"boot", {"ipxe", "pxe", "redfish-virtual-media"}},
-          {"console", {"no-console"}},
-          {"deploy", {"direct", "ramdisk"}},
-          {"inspect", {"no-inspect"}},
-          {"management", {"redfish"}},
-          {"network", {"flat", "noop"}},
-          {"power", {"redfish"}},
-          {"raid", {"no-raid", "agent"}},
-          {"rescue", {"no-rescue"}},
-          {"storage", {"noop"}},
-          {"vendor", {"no-vendor"}}}});
+        derived(generic_hardware(), {{"boot", {"ipxe", "pxe", "redfish-virtual-media"}},
+                                     {"management", {"redfish"}},
+                                     {"power", {"redfish"}}}));
     add("manual-management", "Machines powered and booted by hand",
-        {{{"bios", {"no-bios"}},
-          {"boot", {"ipxe", "pxe"}},
-          {"console", {"no-console"}},
-          {"deploy", {"direct", "ramdisk"}},
-          {"inspect", {"no-inspect"}},
-          {"management", {"noop"}},
-          {"network", {"flat", "noop"}},
-          {"power", {"fake"}},
-          {"raid", {"no-raid", "agent"}},
-          {"rescue", {"no-rescue"}},
-          {"storage", {"noop"}},
-          {"vendor", {"no-vendor"}}}});
+        derived(generic_hardware(), {{"management", {"noop"}}, {"power", {"fake"}}}));
 }
 
 }  // namespace

@@ -50,6 +50,27 @@ void validate_operation(const json& op, const Rules& rules) {
         throw InvalidInput("'add' and 'replace' operations need a value");
 }
 
+// nlohmann asserts (and with NDEBUG silently does nothing) when "add" names
+// a member of a string, number or boolean: refuse it first, as jsonpatch
+// does ("unable to fully resolve json pointer").
+void check_add_target(const json& doc, const std::string& path) {
+    const json::json_pointer pointer(path);
+    const json::json_pointer parent = pointer.parent_pointer();
+    if (!doc.contains(parent)) return;  // nlohmann reports a missing parent itself
+    const json& container = doc.at(parent);
+    if (!container.is_object() && !container.is_array())
+        throw InvalidInput("Invalid patch: unable to fully resolve json pointer " + path + ": " +
+                           parent.to_string() + " is a " + container.type_name() + ", not an object or a list");
+}
+
+std::string without_exception_id(const json::exception& e) {
+    // nlohmann reports e.g. "[json.exception.out_of_range.403] key 'x' not
+    // found"; keep its detail, not its id.
+    std::string what = e.what();
+    auto bracket = what.find("] ");
+    return bracket == std::string::npos ? what : what.substr(bracket + 2);
+}
+
 }  // namespace
 
 json apply(const json& doc, const json& patch, const Rules& rules) {
@@ -63,16 +84,16 @@ json apply(const json& doc, const json& patch, const Rules& rules) {
                 throw InvalidInput("Adding a new attribute (" + path + ") to the root of the resource is not allowed.");
         }
     }
-    json patched;
+    // One operation at a time: what "add" may target depends on the
+    // operations before it.
+    json patched = doc;
     try {
-        patched = doc.patch(patch);
+        for (const auto& op : patch) {
+            if (op["op"] == "add") check_add_target(patched, op["path"].get<std::string>());
+            patched.patch_inplace(json::array({op}));
+        }
     } catch (const json::exception& e) {
-        // nlohmann reports e.g. "key 'x' not found"; keep its detail but say
-        // which kind of problem it was, as jsonpatch does.
-        std::string what = e.what();
-        auto bracket = what.find("] ");
-        if (bracket != std::string::npos) what = what.substr(bracket + 2);
-        throw InvalidInput("Invalid patch: " + what);
+        throw InvalidInput("Invalid patch: " + without_exception_id(e));
     }
     // Each value is depth-checked when its body is parsed, but patches can
     // nest one into another, request after request, until dumping the

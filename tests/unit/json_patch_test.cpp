@@ -63,6 +63,26 @@ TEST(JsonPatch, RefusesWhatIronicRefuses) {
     EXPECT_NE(error_of(json::parse("[1]")).find("JSON object"), std::string::npos);
 }
 
+// Found by the json_patch fuzzer: "add" under a string tripped nlohmann's
+// assert (a crash with assertions, a silently ignored operation without).
+TEST(JsonPatch, AddingUnderAStringNumberOrBooleanIsRefusedNotIgnored) {
+    EXPECT_EQ(error_of(json::parse(R"([{"op":"add","path":"/driver/1x~0","value":"a"}])")),
+              "Invalid patch: unable to fully resolve json pointer /driver/1x~0: /driver is a string, not an object "
+              "or a list");
+    EXPECT_NE(error_of(json::parse(R"([{"op":"add","path":"/extra/a/b","value":1}])")).find("/extra/a is a number"),
+              std::string::npos);
+    // What an operation may target depends on the ones before it.
+    EXPECT_NE(error_of(json::parse(R"([{"op":"replace","path":"/extra","value":true},
+                                       {"op":"add","path":"/extra/k","value":1}])"))
+                  .find("/extra is a boolean"),
+              std::string::npos);
+    json out = json_patch::apply(doc(), json::parse(R"([{"op":"replace","path":"/extra","value":{}},
+                                                   {"op":"add","path":"/extra/k","value":[1]},
+                                                   {"op":"add","path":"/extra/k/0","value":0}])"),
+                                 kRules);
+    EXPECT_EQ(out["extra"], json({{"k", {0, 1}}}));
+}
+
 TEST(JsonPatch, FailedPatchLeavesNoPartialChange) {
     json original = doc();
     json patch = json::parse(R"([{"op":"add","path":"/extra/b","value":"x"},{"op":"remove","path":"/extra/zzz"}])");
@@ -103,7 +123,9 @@ TEST(JsonPatch, RandomPatchesEitherApplyOrFailCleanly) {
             ++refused;
         }
     }
-    // Both outcomes must occur, or the generator is not exercising anything.
-    EXPECT_GT(applied, 100);
+    // Both outcomes must occur, or the generator is not exercising anything
+    // (100 of these 5,000 apply; adds under /extra/a, a number, used to be
+    // counted as applied).
+    EXPECT_GT(applied, 50);
     EXPECT_GT(refused, 100);
 }

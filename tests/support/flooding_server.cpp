@@ -1,13 +1,10 @@
 #include "tests/support/flooding_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <stdexcept>
 
 namespace ingot::test {
 namespace {
@@ -76,32 +73,22 @@ bool send_all(int fd, const std::string& bytes, std::atomic<uint64_t>& sent) {
 }  // namespace
 
 FloodingServer::FloodingServer(Flood flood) : flood_(flood) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&a), len) != 0 ||
-        ::listen(listener_, 8) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-        throw std::runtime_error("FloodingServer: cannot listen on 127.0.0.1");
-    port_ = ntohs(a.sin_port);
     thread_ = std::thread([this] { serve(); });
 }
 
 FloodingServer::~FloodingServer() {
     stopping_ = true;
     thread_.join();
-    ::close(listener_);
 }
 
 std::string FloodingServer::url() const {
-    return "http://127.0.0.1:" + std::to_string(port_);
+    return "http://127.0.0.1:" + std::to_string(listener_.port());
 }
 
 void FloodingServer::serve() {
     while (!stopping_) {
-        if (!readable(listener_, 50)) continue;
-        int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (!readable(listener_.fd(), 50)) continue;
+        int connection = ::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
         if (connection < 0) continue;
         // One request per connection: the client must give up on this one.
         if (read_request_head(connection)) flood(connection);

@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/listening_socket.h"
+
 namespace ingot::test {
 
 class FloodingServer {
@@ -31,8 +33,7 @@ private:
     void flood(int connection);
 
     Flood flood_;
-    int listener_ = -1;
-    int port_ = 0;
+    ListeningSocket listener_;
     std::atomic<bool> stopping_{false};
     std::atomic<uint64_t> sent_{0};
     std::thread thread_;

@@ -8,10 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -22,6 +18,7 @@
 #include "interfaces/power.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/flooding_server.h"
+#include "tests/support/listening_socket.h"
 #include "tests/support/scripted_agent.h"
 
 using namespace ingot;
@@ -339,39 +336,18 @@ TEST_F(AgentDeployTest, UnreachableAgentFailsNamingItsUrlWithoutTheToken) {
     EXPECT_EQ(out.error.find(kToken), std::string::npos) << out.error;
 }
 
-// A socket that takes connections (the kernel's backlog) and never answers.
-class SilentAgent {
-public:
-    SilentAgent() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || ::listen(fd_, 8) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-            ADD_FAILURE() << "cannot listen";
-        port_ = ntohs(a.sin_port);
-    }
-    ~SilentAgent() { ::close(fd_); }
-    std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
-
-private:
-    int fd_ = -1;
-    int port_ = 0;
-};
-
 TEST_F(AgentDeployTest, AnAgentThatStopsAnsweringFailsAfterTheCommandTimeout) {
     settings.client.command_timeout = std::chrono::milliseconds(300);
-    SilentAgent silent;
+    test::ListeningSocket silent;  // takes connections (the kernel's backlog), never answers
+    const std::string silent_url = "https://127.0.0.1:" + std::to_string(silent.port());
     deploy::AgentDeploy d(settings);
     auto t = task_for(node(whole_disk()));
-    agent_booted(t, silent.url());
+    agent_booted(t, silent_url);
     const auto started = std::chrono::steady_clock::now();
     auto out = d.heartbeat(t, {});
     const auto took = std::chrono::steady_clock::now() - started;
     ASSERT_EQ(out.action, Action::failed);
-    EXPECT_NE(out.error.find("at " + silent.url() + " for invoking command deploy.get_deploy_steps"), std::string::npos)
+    EXPECT_NE(out.error.find("at " + silent_url + " for invoking command deploy.get_deploy_steps"), std::string::npos)
         << out.error;
     EXPECT_NE(out.error.find("within 0.3 s"), std::string::npos) << out.error;
     EXPECT_EQ(out.error.find(kToken), std::string::npos) << out.error;

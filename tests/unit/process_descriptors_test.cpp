@@ -4,38 +4,17 @@
 // once kept vbmc's API socket open after vbmc had stopped.
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <thread>
 
 #include "common/process.h"
 #include "tests/support/conductor_process.h"
+#include "tests/support/listening_socket.h"
 
 namespace {
 
-// A listening TCP socket on 127.0.0.1, opened without SOCK_CLOEXEC.
-class InheritableListener {
-public:
-    InheritableListener() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 1) != 0)
-            ADD_FAILURE() << "cannot listen";
-    }
-    ~InheritableListener() { ::close(fd_); }
-    int fd() const { return fd_; }
-
-private:
-    int fd_ = -1;
-};
-
 TEST(ProcessDescriptors, AChildDoesNotInheritTheParentsSockets) {
-    InheritableListener listener;
+    ingot::test::ListeningSocket listener;
     const std::string path = "/proc/self/fd/" + std::to_string(listener.fd());
     ASSERT_TRUE(std::filesystem::exists(path)) << "the parent holds it";
     // `test -e` looks at its own /proc/self: 1 means the descriptor is not there.
@@ -47,7 +26,7 @@ TEST(ProcessDescriptors, AChildDoesNotInheritTheParentsSockets) {
 }
 
 TEST(ProcessDescriptors, ALongLivedChildDoesNotInheritThemEither) {
-    InheritableListener listener;
+    ingot::test::ListeningSocket listener;
     ingot::test::TempDir dir;
     const std::string marker = dir.path() + "/inherited";
     // The child records whether the descriptor exists in it, then exits.

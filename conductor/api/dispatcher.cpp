@@ -146,7 +146,9 @@ Response Dispatcher::route(Request& request) const {
         r = (*m.handler)(request);
     } catch (...) {
         r = error_response(std::current_exception(), request.request_id);
-        if (r.status >= 500)
+        // 503s (a full pool, Keystone down) are logged where they arise;
+        // one ERROR line per request would flood the log under load.
+        if (r.status == 500)
             log::error("api.failed_request", {{"request_id", request.request_id},
                                               {"method", request.method},
                                               {"path", request.path},

@@ -44,12 +44,7 @@ protected:
               "[deploy]\npower_off_after_deploy_failure = false\n" +
               extra_config) {
         thief.set_local_address(kThief);
-        agent.on(
-            "deploy.get_deploy_steps",
-            {"SUCCEEDED",
-             {{"deploy_steps",
-               {{"GenericHardwareManager", {{{"step", "write_image"}, {"priority", 0}, {"interface", "deploy"}}}}}},
-              {"hardware_manager_version", {{"generic_hardware_manager", "1.2"}}}}});
+        agent.on("deploy.get_deploy_steps", {"SUCCEEDED", test::ScriptedAgent::write_image_deploy_steps()});
     }
 
     // An available direct-deploy node with one port, an image and a config

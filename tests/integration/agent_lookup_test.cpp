@@ -14,6 +14,7 @@
 #include "common/ids.h"
 #include "tests/support/conductor_process.h"
 #include "tests/support/node_api.h"
+#include "tests/support/node_records.h"
 #include "tests/support/scripted_agent.h"
 
 using namespace ingot;
@@ -36,16 +37,7 @@ std::string create_node(HttpClient& c, const std::string& name, const std::strin
 // Puts the node into `state` as a new deploy would leave it (no agent
 // known yet): tests do not have a deploy interface that waits for an agent.
 void set_state(const test::ConductorProcess& p, const std::string& uuid, const std::string& state) {
-    SQLite::Database db(p.state_dir() + "/ingot.sqlite", SQLite::OPEN_READWRITE);
-    db.setBusyTimeout(5000);
-    SQLite::Statement q(db,
-                        "UPDATE nodes SET provision_state = ?, target_provision_state = 'active', "
-                        "provision_updated_at = ?, driver_internal_info = '{}', row_version = row_version + 1 "
-                        "WHERE uuid = ?");
-    q.bind(1, state);
-    q.bind(2, utc_now_iso());
-    q.bind(3, uuid);
-    ASSERT_EQ(q.exec(), 1);
+    ASSERT_TRUE(test::put_in_state(p, uuid, state, "{}"));
 }
 
 std::string fault_string(const HttpResponse& r) {
@@ -239,12 +231,7 @@ void plant_agent(const test::ConductorProcess& p, const std::string& uuid) {
 class AgentDeployFlowTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        agent.on(
-            "deploy.get_deploy_steps",
-            {"SUCCEEDED",
-             {{"deploy_steps",
-               {{"GenericHardwareManager", {{{"step", "write_image"}, {"priority", 0}, {"interface", "deploy"}}}}}},
-              {"hardware_manager_version", {{"generic_hardware_manager", "1.2"}}}}});
+        agent.on("deploy.get_deploy_steps", {"SUCCEEDED", test::ScriptedAgent::write_image_deploy_steps()});
         agent.on("clean.get_clean_steps",
                  {"SUCCEEDED",
                   {{"clean_steps",

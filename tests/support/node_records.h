@@ -15,4 +15,8 @@ class ConductorProcess;
 bool put_in_wait_callback(const ConductorProcess& conductor, const std::string& uuid,
                           const std::string& driver_internal_info = "");
 
+// The same into any `state` towards `active`.
+bool put_in_state(const ConductorProcess& conductor, const std::string& uuid, const std::string& state,
+                  const std::string& driver_internal_info = "");
+
 }  // namespace ingot::test

@@ -27,6 +27,13 @@ using nlohmann::json;
 // finish() (or answer at once when `immediate`).
 class ScriptedAgent {
 public:
+    // deploy.get_deploy_steps as IPA answers it with only write_image.
+    static json write_image_deploy_steps() {
+        return {{"deploy_steps",
+                 {{"GenericHardwareManager", {{{"step", "write_image"}, {"priority", 0}, {"interface", "deploy"}}}}}},
+                {"hardware_manager_version", {{"generic_hardware_manager", "1.2"}}}};
+    }
+
     struct Behaviour {
         std::string status = "SUCCEEDED";  // final status
         json result = nullptr;
